@@ -1,0 +1,20 @@
+# leanmlp: reproduce "pure-numpy MLP + PCA + sample pruning on EMNIST Balanced".
+#   snakemake --cores 4                                   the paper's run (downloads EMNIST)
+#   snakemake --cores 4 --configfile config/demo.yaml     the offline demo (sklearn digits)
+#   snakemake --cores 2 data                              one stage by name
+
+# The paper's config is the default only: Snakemake would otherwise deep-merge a user's
+# --configfile over it, and a key the user left out would silently keep the paper's value.
+if not workflow.overwrite_configfiles:
+
+    configfile: "config/config.yaml"
+
+
+include: "workflow/rules/common.smk"
+include: "workflow/rules/data.smk"
+
+
+rule all:
+    default_target: True
+    input:
+        rules.data.input,

@@ -1,0 +1,7 @@
+"""leanmlp: a pure-numpy MLP with PCA and training-sample pruning, as in the EMNIST Balanced paper.
+
+The package holds the reusable logic only: no Snakemake imports, no printing. Stage scripts in
+``scripts/`` own the I/O, logging and the ``snakemake`` object.
+"""
+
+__version__ = "0.1.0"

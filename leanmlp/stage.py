@@ -1,0 +1,73 @@
+"""Helpers for the stage scripts: logging to the rule's log file and one clean error line.
+
+Only the scripts call these; the rest of the package never logs or prints.
+"""
+
+import logging
+import sys
+import time
+
+from .exceptions import LeanMLPError
+
+
+def stage_logger(name, log_path=None):
+    """A logger writing timestamped lines to stderr and, if given, to ``log_path``."""
+    logger = logging.getLogger(f"leanmlp.{name}")
+    logger.setLevel(logging.INFO)
+    logger.handlers.clear()
+    logger.propagate = False
+    formatter = logging.Formatter("%(asctime)s [%(name)s] %(message)s", "%H:%M:%S")
+    handlers = [logging.StreamHandler(sys.stderr)]
+    if log_path:
+        handlers.append(logging.FileHandler(log_path, mode="w"))
+    for handler in handlers:
+        handler.setFormatter(formatter)
+        logger.addHandler(handler)
+    return logger
+
+
+def run_stage(main, logger):
+    """Run ``main(logger)``; an expected error becomes one log line and exit status 1."""
+    start = time.perf_counter()
+    try:
+        main(logger)
+    except LeanMLPError as e:
+        logger.error("ERROR: %s", e)
+        sys.exit(1)
+    logger.info("done in %.2f s", time.perf_counter() - start)
+
+
+class ProgressReporter:
+    """A download progress callback: a redrawn bar on a terminal, a log line every 10% elsewhere."""
+
+    def __init__(self, logger, stream=sys.stderr, width=30):
+        self.logger = logger
+        self.stream = stream
+        self.width = width
+        self.interactive = stream.isatty()
+        self.start = time.perf_counter()
+        self.next_report = 0.0
+        self.resumed_at = None  # bytes already on disk when this run began
+
+    def __call__(self, done, total):
+        if self.resumed_at is None:
+            self.resumed_at = done
+        elapsed = max(time.perf_counter() - self.start, 1e-9)
+        rate = (done - self.resumed_at) / elapsed / 1e6
+        if total:
+            share = done / total
+            if self.interactive:
+                filled = int(share * self.width)
+                bar = "#" * filled + "-" * (self.width - filled)
+                self.stream.write(f"\r[{bar}] {share:6.1%} {done / 1e6:8.1f}/{total / 1e6:.1f} MB "
+                                  f"{rate:6.1f} MB/s")
+                if done >= total:
+                    self.stream.write("\n")
+                self.stream.flush()
+            elif share >= self.next_report or done >= total:
+                self.logger.info("%5.1f%% %.1f/%.1f MB at %.1f MB/s", 100 * share, done / 1e6,
+                                 total / 1e6, rate)
+                self.next_report = share + 0.1
+        elif done >= self.next_report * 1e6:
+            self.logger.info("%.1f MB at %.1f MB/s (size unknown)", done / 1e6, rate)
+            self.next_report = done / 1e6 + 50

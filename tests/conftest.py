@@ -1,0 +1,160 @@
+"""Shared fixtures: small EMNIST files in NIST's own layout, and a local HTTP server."""
+
+import gzip
+import http.server
+import shutil
+import subprocess
+import sys
+import threading
+import zipfile
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from leanmlp.datasets import emnist_file_names
+from leanmlp.idx import encode_idx
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED_EMNIST = REPO.parent / "shared" / "data" / "emnist"
+
+
+def make_emnist(split="balanced", parts=("train", "test"), n=60, n_classes=5, first_label=0,
+                seed=0):
+    """Random upright images and labels per part, plus NIST's mapping text.
+
+    Returns (files: {file name: bytes as NIST ships them}, upright: {part: (images, labels)}).
+    """
+    rng = np.random.default_rng(seed)
+    files, upright = {}, {}
+    for part in parts:
+        images = rng.integers(0, 256, size=(n, 28, 28), dtype=np.uint8)
+        labels = rng.integers(first_label, first_label + n_classes, size=n).astype(np.uint8)
+        names = emnist_file_names(split, part)
+        # NIST stores every image transposed.
+        files[names["images"]] = gzip.compress(encode_idx(images.transpose(0, 2, 1)))
+        files[names["labels"]] = gzip.compress(encode_idx(labels))
+        upright[part] = (images, labels)
+    mapping = "".join(f"{first_label + k} {65 + k} {97 + k}\n" for k in range(n_classes))
+    files[emnist_file_names(split, parts[0])["mapping"]] = mapping.encode()
+    return files, upright
+
+
+def write_folder(folder, files):
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, data in files.items():
+        (folder / name).write_bytes(data)
+    return folder
+
+
+def write_nist_zip(path, files):
+    """A zip laid out as NIST's gzip.zip: every file inside a gzip/ folder."""
+    with zipfile.ZipFile(path, "w") as zf:
+        for name, data in files.items():
+            zf.writestr(f"gzip/{name}", data)
+    return path
+
+
+class ArchiveServer:
+    """An HTTP server on 127.0.0.1 serving in-memory files, with Range support.
+
+    ``drop_after`` bytes: the next ``drops`` responses are cut off after that many bytes.
+    ``ignore_range``: answer every request with the whole file (status 200).
+    ``requests`` records (path, Range header) of every request.
+    """
+
+    def __init__(self, files):
+        self.files = files
+        self.requests = []
+        self.drop_after = None
+        self.drops = 0
+        self.ignore_range = False
+        server = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def log_message(self, *args):
+                pass
+
+            def do_GET(self):
+                server.requests.append((self.path, self.headers.get("Range")))
+                data = server.files.get(self.path)
+                if data is None:
+                    self.send_error(404, "Not Found")
+                    return
+                start, status = 0, 200
+                requested = self.headers.get("Range")
+                if requested and not server.ignore_range:
+                    start = int(requested.removeprefix("bytes=").split("-")[0])
+                    if start >= len(data):
+                        self.send_error(416, "Range Not Satisfiable")
+                        return
+                    status = 206
+                body = data[start:]
+                self.send_response(status)
+                self.send_header("Content-Length", str(len(body)))
+                if status == 206:
+                    self.send_header("Content-Range", f"bytes {start}-{len(data) - 1}/{len(data)}")
+                self.end_headers()
+                if server.drops and server.drop_after is not None:
+                    server.drops -= 1
+                    body = body[:server.drop_after]
+                    self.close_connection = True
+                self.wfile.write(body)
+
+        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+
+    def url(self, path):
+        return f"http://127.0.0.1:{self.httpd.server_address[1]}{path}"
+
+
+@pytest.fixture
+def archive_server():
+    servers = []
+
+    def start(files):
+        server = ArchiveServer(files)
+        server.thread.start()
+        servers.append(server)
+        return server
+
+    yield start
+    for server in servers:
+        server.httpd.shutdown()
+        server.httpd.server_close()
+
+
+@pytest.fixture
+def shared_emnist():
+    if not (SHARED_EMNIST / "emnist-bymerge-test-images-idx3-ubyte.gz").is_file():
+        pytest.skip(f"real EMNIST partition not found at {SHARED_EMNIST} (../shared is absent)")
+    return SHARED_EMNIST
+
+
+class WorkflowCopy:
+    """The workflow (not the data) copied into a temporary folder, with a Snakemake runner."""
+
+    def __init__(self, folder):
+        self.folder = folder
+        for name in ("Snakefile", "workflow", "scripts", "config"):
+            source = REPO / name
+            if source.is_dir():
+                shutil.copytree(source, folder / name)
+            else:
+                shutil.copy(source, folder / name)
+
+    def __truediv__(self, relative):
+        return self.folder / relative
+
+    def run(self, *args):
+        """Run snakemake here; ``.output`` of the result holds stdout and stderr interleaved."""
+        result = subprocess.run([sys.executable, "-m", "snakemake", *args], cwd=self.folder,
+                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                                timeout=600)
+        result.output = result.stdout
+        return result
+
+
+@pytest.fixture
+def workflow_dir(tmp_path):
+    return WorkflowCopy(tmp_path)

@@ -1,0 +1,38 @@
+# Shared helpers: config validation and the paths every stage agrees on.
+from pathlib import Path
+
+from snakemake.exceptions import WorkflowError
+from snakemake.utils import validate
+
+from leanmlp.datasets import check_data_config, emnist_file_names, source_kind
+from leanmlp.exceptions import ConfigError
+
+validate(config, "../schemas/config.schema.yaml")
+try:
+    check_data_config(config["data"]["source"], config["data"]["split"], config["data"]["parts"])
+except ConfigError as e:
+    raise WorkflowError(f"invalid configuration: {e}")
+
+RESULTS = f"results/{config['name']}"
+DATA = config["data"]
+SOURCE_KIND = source_kind(DATA["source"])
+
+
+def downloaded_archive():
+    """Where the download stage puts the archive of a URL source (shared by every config)."""
+    return f"resources/emnist/{Path(DATA['source']).name}"
+
+
+def local_source():
+    """The file or folder the convert stage reads: the download for a URL, else the source itself."""
+    return downloaded_archive() if SOURCE_KIND == "url" else DATA["source"]
+
+
+def convert_inputs(wildcards):
+    """Exactly the files one partition needs, so Snakemake notices any of them changing."""
+    if SOURCE_KIND == "digits":
+        return []
+    if SOURCE_KIND == "directory":
+        return [str(Path(DATA["source"], name))
+                for name in emnist_file_names(DATA["split"], wildcards.part).values()]
+    return [local_source()]

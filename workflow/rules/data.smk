@@ -1,0 +1,70 @@
+# Data stage: download -> convert (one job per official partition) -> split.
+
+
+rule download:
+    output:
+        archive="resources/emnist/{archive}",
+    params:
+        url=DATA["source"],
+        md5=DATA["md5"],
+    log:
+        "resources/logs/download_{archive}.log",
+    benchmark:
+        "resources/benchmarks/download_{archive}.tsv"
+    resources:
+        mem_mb=200,
+        runtime=120,
+    script:
+        "../../scripts/download.py"
+
+
+rule convert:
+    input:
+        convert_inputs,
+    output:
+        part=f"{RESULTS}/data/converted/{{part}}.npz",
+    params:
+        source=DATA["source"],
+        path=local_source(),
+        split=DATA["split"],
+        md5=DATA["md5"],
+    log:
+        f"{RESULTS}/logs/convert_{{part}}.log",
+    benchmark:
+        f"{RESULTS}/benchmarks/convert_{{part}}.tsv"
+    wildcard_constraints:
+        part="train|test|all",
+    resources:
+        mem_mb=1500,
+        runtime=10,
+    script:
+        "../../scripts/convert.py"
+
+
+rule split:
+    input:
+        parts=expand(f"{RESULTS}/data/converted/{{part}}.npz", part=DATA["parts"]),
+    output:
+        train=f"{RESULTS}/data/train.npz",
+        valid=f"{RESULTS}/data/valid.npz",
+        test=f"{RESULTS}/data/test.npz",
+        summary=f"{RESULTS}/data/split_summary.json",
+        class_counts=f"{RESULTS}/data/class_counts.csv",
+    params:
+        parts=DATA["parts"],
+        sizes=DATA["sizes"],
+        seed=config["seed"],
+    log:
+        f"{RESULTS}/logs/split.log",
+    benchmark:
+        f"{RESULTS}/benchmarks/split.tsv"
+    resources:
+        mem_mb=2500,
+        runtime=10,
+    script:
+        "../../scripts/split.py"
+
+
+rule data:
+    input:
+        rules.split.output,
