@@ -16,8 +16,9 @@ pytestmark = pytest.mark.workflow
 
 
 def write_config(folder, **data):
-    config = {"name": "t", "seed": 0, "data": {"md5": None, "split": "balanced",
-                                               "parts": ["train", "test"], **data}}
+    """A config for ``data``; the other sections as in the demo."""
+    config = yaml.safe_load((folder / "config/demo.yaml").read_text())
+    config.update(name="t", data={"md5": None, "split": "balanced", "parts": ["train", "test"], **data})
     path = folder / "test_config.yaml"
     path.write_text(yaml.safe_dump(config))
     return str(path)
@@ -30,8 +31,11 @@ def planned_jobs(stdout):
 def test_dry_run_of_the_paper_config(workflow_dir):
     result = workflow_dir.run("-n")
     assert result.returncode == 0, result.output
-    assert planned_jobs(result.output) == {"download": "1", "convert": "2", "split": "1",
-                                           "all": "1", "total": "5"}
+    config = yaml.safe_load((workflow_dir / "config/config.yaml").read_text())
+    n_runs = len(config["mlp"]["runs"]) * len(config["mlp"]["seeds"])
+    jobs = planned_jobs(result.output)
+    assert {k: jobs[k] for k in ("download", "convert", "split", "train_mlp")} == {
+        "download": "1", "convert": "2", "split": "1", "train_mlp": str(n_runs)}
 
 
 @pytest.mark.parametrize("override, message", [

@@ -36,3 +36,21 @@ def convert_inputs(wildcards):
         return [str(Path(DATA["source"], name))
                 for name in emnist_file_names(DATA["split"], wildcards.part).values()]
     return [local_source()]
+
+
+MLP = config["mlp"]
+
+
+def run_hyperparameters(run):
+    """A run's full hyperparameters: the defaults, overridden by the run's own keys."""
+    return {**MLP["defaults"], **MLP["runs"][run]}
+
+
+def training_inputs(wildcards):
+    """The train/valid/test files a run reads, by its input variant."""
+    return {split: f"{RESULTS}/data/{split}.npz" for split in ("train", "valid", "test")}
+
+
+def run_outputs(filename):
+    return expand(f"{RESULTS}/mlp/{{run}}/seed{{seed}}/{filename}", run=list(MLP["runs"]),
+                  seed=MLP["seeds"])

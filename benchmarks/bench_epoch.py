@@ -1,0 +1,251 @@
+"""Seconds per training epoch: leanmlp against PyTorch (CPU) and scikit-learn, in one process.
+
+The paper's best model (3 x 128 ReLU, dropout keep 0.75 after hidden layers 1 and 2, L1 1e-5,
+Adam, batch 100) on 100,000 real EMNIST images from ../shared/data/emnist, once on the 784
+pixels and once on their first 78 principal components. Frameworks run interleaved, one
+epoch each in turn, with the same BLAS/OpenMP thread count; the table shows medians.
+
+    python benchmarks/bench_epoch.py --epochs 5 --threads 1 --out bench.json
+
+scikit-learn's MLPClassifier has neither dropout nor an L1 penalty: it trains the same
+architecture with Adam and no regularisation. The last printed line is the 784-input ratio
+leanmlp / PyTorch.
+"""
+
+import argparse
+import json
+import math
+import platform
+import statistics
+import time
+import tracemalloc
+import warnings
+from pathlib import Path
+
+import numpy as np
+import sklearn
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.neural_network import MLPClassifier
+from threadpoolctl import threadpool_limits
+
+from leanmlp.data_providers import BatchProvider
+from leanmlp.datasets import load_emnist_part
+from leanmlp.learning_rules import Adam
+from leanmlp.models import MLP, MLPSpec
+from leanmlp.pca import fit_pca
+from leanmlp.seeding import stage_rng
+from leanmlp.splits import resolve_sizes, split_indices
+from leanmlp.training import evaluate, train_epoch
+
+SHARED = Path(__file__).resolve().parents[2] / "shared" / "data" / "emnist"
+HIDDEN, KEEP, L1, LR, BATCH = (128, 128, 128), 0.75, 1e-5, 1e-3, 100
+
+
+def load_data(seed):
+    """The pipeline's split of the ByMerge partition: 100,000 train / 8,161 valid."""
+    data = load_emnist_part(SHARED, "bymerge", "test")
+    counts = resolve_sizes({"train": 100000, "valid": 8161, "test": 8162}, len(data.labels))
+    index = split_indices(len(data.labels), counts, stage_rng(seed, "split"))
+    flat = data.images.reshape(len(data.labels), -1)
+    return (flat[index["train"]], data.labels[index["train"]],
+            flat[index["valid"]], data.labels[index["valid"]], len(data.characters))
+
+
+class LeanRunner:
+    name = "leanmlp"
+
+    def __init__(self, train_x, train_y, valid_x, valid_y, n_classes, seed):
+        spec = MLPSpec(train_x.shape[1], n_classes, HIDDEN, "relu", KEEP, (1, 2), l1=L1)
+        self.model = MLP(spec, np.random.default_rng(seed))
+        self.rule = Adam(self.model.params, LR)
+        self.provider = BatchProvider(train_x, train_y, BATCH, np.random.default_rng(seed + 1))
+        self.valid = (valid_x, valid_y)
+
+    def epoch(self):
+        train_epoch(self.model, self.rule, self.provider)
+
+    def valid_accuracy(self):
+        return evaluate(self.model, *self.valid)[1]
+
+
+class TorchRunner:
+    name = "pytorch"
+
+    def __init__(self, train_x, train_y, valid_x, valid_y, n_classes, seed):
+        import torch
+
+        self.torch = torch
+        torch.manual_seed(seed)
+        sizes = (train_x.shape[1], *HIDDEN)
+        layers = []
+        for index, (fan_in, fan_out) in enumerate(zip(sizes[:-1], sizes[1:]), start=1):
+            layers += [torch.nn.Linear(fan_in, fan_out), torch.nn.ReLU()]
+            if index in (1, 2):
+                layers.append(torch.nn.Dropout(1 - KEEP))
+        self.net = torch.nn.Sequential(*layers, torch.nn.Linear(HIDDEN[-1], n_classes))
+        self.weights = [p for name, p in self.net.named_parameters() if name.endswith("weight")]
+        self.optimizer = torch.optim.Adam(self.net.parameters(), lr=LR)
+        self.loss = torch.nn.CrossEntropyLoss()
+        self.scale = 1 / 255 if train_x.dtype == np.uint8 else 1.0  # pixels stay uint8, as in leanmlp
+        self.x, self.y = torch.from_numpy(train_x), torch.from_numpy(train_y.astype(np.int64))
+        self.valid_x = torch.from_numpy(valid_x).float() * self.scale
+        self.valid_y = torch.from_numpy(valid_y.astype(np.int64))
+
+    def epoch(self):
+        torch = self.torch
+        self.net.train()
+        order = torch.randperm(len(self.y))
+        for start in range(0, len(self.y), BATCH):
+            index = order[start:start + BATCH]
+            inputs = self.x[index].float().mul_(self.scale)
+            self.optimizer.zero_grad(set_to_none=True)
+            penalty = L1 * sum(w.abs().sum() for w in self.weights)
+            (self.loss(self.net(inputs), self.y[index]) + penalty).backward()
+            self.optimizer.step()
+
+    def valid_accuracy(self):
+        self.net.eval()
+        with self.torch.no_grad():
+            return (self.net(self.valid_x).argmax(1) == self.valid_y).float().mean().item()
+
+
+class SklearnRunner:
+    name = "scikit-learn"
+
+    def __init__(self, train_x, train_y, valid_x, valid_y, n_classes, seed):
+        scale = np.float32(1 / 255) if train_x.dtype == np.uint8 else np.float32(1)
+        self.x, self.y = train_x.astype(np.float32) * scale, train_y
+        self.valid_x, self.valid_y = valid_x.astype(np.float32) * scale, valid_y
+        self.classes = np.arange(n_classes)
+        self.model = MLPClassifier(HIDDEN, activation="relu", solver="adam", alpha=0.0,
+                                   batch_size=BATCH, learning_rate_init=LR, shuffle=True,
+                                   random_state=seed)
+
+    def epoch(self):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            self.model.partial_fit(self.x, self.y, classes=self.classes)
+
+    def valid_accuracy(self):
+        return float((self.model.predict(self.valid_x) == self.valid_y).mean())
+
+
+def matmul_bound(n_inputs, n_classes, n_samples, repeats=20):
+    """Seconds per epoch of the matmuls alone (this model's shapes, timed here) and the
+    floor at the machine's measured float32 GEMM rate on one large product."""
+    sizes = (n_inputs, *HIDDEN, n_classes)
+    rng = np.random.default_rng(0)
+    shapes = []  # (m, k, n) of forward, weight-gradient and input-gradient products
+    for index, (fan_in, fan_out) in enumerate(zip(sizes[:-1], sizes[1:])):
+        shapes += [(BATCH, fan_in, fan_out), (fan_in, BATCH, fan_out)]
+        if index > 0:
+            shapes.append((BATCH, fan_out, fan_in))
+    operands = [(rng.random((m, k), np.float32), rng.random((k, n), np.float32)) for m, k, n in shapes]
+    step_seconds = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        for _ in range(50):
+            for a, b in operands:
+                a @ b
+        step_seconds.append((time.perf_counter() - start) / 50)
+    steps = n_samples / BATCH
+    flops_per_step = sum(2 * m * k * n for m, k, n in shapes)
+    big = rng.random((1024, 1024), np.float32)
+    big @ big
+    start = time.perf_counter()
+    for _ in range(5):
+        big @ big
+    gemm_rate = 5 * 2 * 1024**3 / (time.perf_counter() - start)
+    return statistics.median(step_seconds) * steps, flops_per_step * steps / gemm_rate, gemm_rate
+
+
+def peak_training_memory(train_x, train_y, valid_x, valid_y, n_classes, seed):
+    """Bytes numpy allocates while leanmlp trains one epoch, on top of the loaded data."""
+    tracemalloc.start()
+    runner = LeanRunner(train_x, train_y, valid_x, valid_y, n_classes, seed)
+    runner.epoch()
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    return peak
+
+
+def bench(label, data, runner_types, epochs, seed):
+    train_x, train_y, valid_x, valid_y, n_classes = data
+    runners = [kind(*data, seed) for kind in runner_types]
+    seconds = {runner.name: [] for runner in runners}
+    for _ in range(epochs):
+        for runner in runners:  # interleaved so drifting machine load hits all alike
+            start = time.perf_counter()
+            runner.epoch()
+            seconds[runner.name].append(time.perf_counter() - start)
+    matmul_seconds, flop_floor, gemm_rate = matmul_bound(train_x.shape[1], n_classes, len(train_y))
+    result = {
+        "model": f"{train_x.shape[1]}-{'-'.join(map(str, HIDDEN))}-{n_classes}",
+        "epochs": epochs,
+        "seconds_per_epoch": {name: statistics.median(s) for name, s in seconds.items()},
+        "all_seconds": seconds,
+        "valid_accuracy": {runner.name: runner.valid_accuracy() for runner in runners},
+        "matmul_seconds_per_epoch": matmul_seconds,
+        "flop_floor_seconds_per_epoch": flop_floor,
+        "gemm_gflops": gemm_rate / 1e9,
+        "peak_training_bytes": peak_training_memory(*data, seed),
+        "train_bytes": train_x.nbytes,
+    }
+    lean = result["seconds_per_epoch"]["leanmlp"]
+    result["ratios"] = {f"leanmlp/{name}": lean / s for name, s in result["seconds_per_epoch"].items()
+                        if name != "leanmlp"}
+    print(f"\n{label}: {result['model']}, {epochs} epochs, medians")
+    print(f"{'framework':14s} {'s/epoch':>8s} {'leanmlp/x':>10s} {'valid acc':>10s}")
+    for name, s in result["seconds_per_epoch"].items():
+        ratio = "" if name == "leanmlp" else f"{lean / s:10.2f}"
+        print(f"{name:14s} {s:8.3f} {ratio:>10s} {result['valid_accuracy'][name]:10.4f}")
+    print(f"matmuls alone {matmul_seconds:.3f} s/epoch; FLOP floor {flop_floor:.3f} s/epoch at "
+          f"{gemm_rate / 1e9:.0f} GFLOP/s; leanmlp = {lean / matmul_seconds:.2f} x matmul time")
+    print(f"leanmlp peak working memory {result['peak_training_bytes'] / 1e6:.0f} MB "
+          f"+ {train_x.nbytes / 1e6:.0f} MB training data")
+    return result
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--epochs", type=int, default=5)
+    parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--no-sklearn", action="store_true", help="skip scikit-learn (slowest)")
+    parser.add_argument("--out", type=Path, help="write the numbers as JSON here")
+    args = parser.parse_args()
+    if not SHARED.is_dir():
+        raise SystemExit(f"needs the real EMNIST partition in {SHARED}")
+    runner_types = [LeanRunner]
+    try:
+        import torch
+
+        torch.set_num_threads(args.threads)
+        runner_types.append(TorchRunner)
+    except ImportError:
+        print("PyTorch not installed (pip install -e '.[bench]'): comparing with scikit-learn only")
+    if not args.no_sklearn:
+        runner_types.append(SklearnRunner)
+
+    train_x, train_y, valid_x, valid_y, n_classes = load_data(args.seed)
+    with threadpool_limits(args.threads):
+        pca = fit_pca(train_x.astype(np.float32) / 255, n_components=78)
+        scaled = lambda x: pca.transform(x.astype(np.float32) / 255)  # noqa: E731
+        report = {"machine": platform.processor() or platform.machine(), "threads": args.threads,
+                  "numpy": np.__version__, "sklearn": sklearn.__version__,
+                  "pca78_variance": pca.variance_captured()}
+        if TorchRunner in runner_types:
+            report["torch"] = torch.__version__
+        report["pixels"] = bench("784 pixels", (train_x, train_y, valid_x, valid_y, n_classes),
+                                 runner_types, args.epochs, args.seed)
+        report["pca78"] = bench("78 principal components",
+                                (scaled(train_x), train_y, scaled(valid_x), valid_y, n_classes),
+                                runner_types, args.epochs, args.seed)
+    if args.out:
+        args.out.write_text(json.dumps(report, indent=2))
+    ratio = report["pixels"]["ratios"].get("leanmlp/pytorch", math.nan)
+    print(f"leanmlp/pytorch seconds per epoch, 784-input model: {ratio:.2f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,91 @@
+"""One training run from a hyperparameter dict (as the config declares it) to its results."""
+
+import math
+import statistics
+from dataclasses import dataclass
+
+import numpy as np
+
+from .exceptions import ConfigError
+from .models import MLP, MLPSpec
+from .seeding import stage_rng
+from .training import evaluate, make_learning_rule, train
+
+ARCHITECTURE_KEYS = ("hidden", "activation", "dropout_keep", "dropout_after", "l1", "l2")
+TRAINING_KEYS = ("optimizer", "learning_rate", "momentum", "batch_size", "epochs")
+
+
+@dataclass(frozen=True)
+class RunSettings:
+    """How to train: optimizer name and options, batch size, epochs."""
+
+    optimizer: str = "adam"
+    learning_rate: float = 1e-3
+    momentum: float = 0.9
+    batch_size: int = 100
+    epochs: int = 100
+
+    def __post_init__(self):
+        if self.batch_size < 1:
+            raise ConfigError(f"batch_size must be at least 1, got {self.batch_size}")
+        if self.epochs < 1:
+            raise ConfigError(f"epochs must be at least 1, got {self.epochs}")
+
+    def learning_rule_options(self):
+        return {"momentum": self.momentum} if self.optimizer == "momentum" else {}
+
+
+def split_hyperparameters(hyperparameters, n_inputs, n_classes):
+    """Check a run's dict and split it into an ``MLPSpec`` and ``RunSettings``."""
+    unknown = set(hyperparameters) - set(ARCHITECTURE_KEYS) - set(TRAINING_KEYS) - {"input"}
+    if unknown:
+        raise ConfigError(f"unknown hyperparameters {sorted(unknown)}")
+    spec = MLPSpec(n_inputs, n_classes,
+                   **{k: hyperparameters[k] for k in ARCHITECTURE_KEYS if k in hyperparameters})
+    settings = RunSettings(**{k: hyperparameters[k] for k in TRAINING_KEYS if k in hyperparameters})
+    return spec, settings
+
+
+def run_training(hyperparameters, train_data, valid_data, test_data, n_classes, seed,
+                 on_epoch=None):
+    """Train one model; returns (model, TrainingResult, metrics dict).
+
+    *_data are (inputs, labels); the seed feeds two independent streams, one for the
+    initial weights and dropout masks, one for the batch order.
+    """
+    spec, settings = split_hyperparameters(hyperparameters, train_data[0].shape[1], n_classes)
+    for name, (inputs, labels) in (("train", train_data), ("valid", valid_data), ("test", test_data)):
+        if inputs.shape[1] != spec.n_inputs:
+            raise ConfigError(f"{name} inputs have {inputs.shape[1]} features, train has {spec.n_inputs}")
+        if len(labels) and int(labels.max()) >= n_classes:
+            raise ConfigError(f"{name} labels reach {int(labels.max())}, but there are {n_classes} classes")
+    model = MLP(spec, stage_rng(seed, "mlp-model"))
+    rule = make_learning_rule(settings.optimizer, model.params, settings.learning_rate,
+                              **settings.learning_rule_options())
+    result = train(model, rule, train_data, valid_data, settings.epochs, settings.batch_size,
+                   stage_rng(seed, "mlp-batches"), on_epoch=on_epoch)
+    final_params = model.params.copy()
+    test_final = evaluate(model, *test_data)[1]
+    test_best = math.nan
+    if result.best_params is not None:
+        model.params[:] = result.best_params
+        test_best = evaluate(model, *test_data)[1]
+        model.params[:] = final_params
+    history = result.history
+    seconds = [record["seconds"] for record in history]
+    metrics = {
+        "epochs_run": len(history),
+        "final_train_acc": history[-1]["train_acc"],
+        "final_valid_acc": history[-1]["valid_acc"],
+        "best_valid_acc": max(record["valid_acc"] for record in history),
+        "best_valid_loss_epoch": result.best_epoch,
+        "test_acc_final": test_final,
+        "test_acc_best_valid": test_best,
+        "seconds_total": sum(seconds),
+        "seconds_per_epoch_median": statistics.median(seconds),
+        "n_params": spec.n_params(),
+        "macs_per_sample": spec.macs_per_sample(),
+        "diverged": result.diverged,
+        "diverged_reason": result.diverged_reason,
+    }
+    return model, result, metrics

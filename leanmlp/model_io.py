@@ -1,0 +1,59 @@
+"""A trained model in one .npz: weights, architecture, hyperparameters, class mapping and,
+for a PCA-input model, the PCA transform, so prediction needs no other file."""
+
+import json
+
+import numpy as np
+
+from .atomic import save_npz
+from .data_providers import as_features
+from .exceptions import DataFormatError
+from .models import MLP, MLPSpec
+from .pca import PCA
+
+
+def save_model(path, model, characters, hyperparameters, best_params=None, pca=None):
+    """Save ``model``'s final parameters and, if given, its best-validation ones."""
+    arrays = {"params": model.params,
+              "characters": np.array(characters),
+              "spec": np.array(json.dumps(model.spec.to_dict())),
+              "hyperparameters": np.array(json.dumps(hyperparameters))}
+    if best_params is not None:
+        arrays["best_valid_params"] = best_params
+    if pca is not None:
+        arrays.update(pca_mean=pca.mean, pca_components=pca.components,
+                      pca_explained_variance_ratio=pca.explained_variance_ratio)
+    save_npz(path, **arrays)
+
+
+class Predictor:
+    """A loaded model: ``predict(images)`` maps raw uint8 images (any shape per image) to labels.
+
+    which : "final" (parameters after the last epoch) or "best_valid" (lowest validation loss)
+    """
+
+    def __init__(self, path, which="final"):
+        with np.load(path) as f:
+            self.spec = MLPSpec(**json.loads(str(f["spec"])))
+            self.hyperparameters = json.loads(str(f["hyperparameters"]))
+            self.characters = tuple(str(c) for c in f["characters"])
+            self.model = MLP(self.spec, np.random.default_rng(0))
+            key = {"final": "params", "best_valid": "best_valid_params"}[which]
+            if key not in f:
+                raise DataFormatError(f"{path} holds no {which} parameters")
+            self.model.params[:] = f[key]
+            self.pca = (PCA(f["pca_mean"], f["pca_components"], f["pca_explained_variance_ratio"])
+                        if "pca_mean" in f else None)
+
+    def features(self, images):
+        """uint8 pixels -> the float32 inputs the network was trained on."""
+        inputs = as_features(images).astype(np.float32) * np.float32(1 / 255)
+        return self.pca.transform(inputs) if self.pca is not None else inputs
+
+    def predict(self, images, batch_size=2000):
+        features = self.features(images)
+        if features.shape[1] != self.spec.n_inputs:
+            raise DataFormatError(f"the model takes {self.spec.n_inputs} inputs, the images give "
+                                  f"{features.shape[1]}")
+        return np.concatenate([self.model.predict(features[i:i + batch_size])
+                               for i in range(0, len(features), batch_size)])

@@ -1,0 +1,177 @@
+"""Training behaviour: determinism, memorisation, divergence, references, bad input, the CLI."""
+
+import math
+
+import numpy as np
+import pytest
+from sklearn.neural_network import MLPClassifier
+from sklearn.neural_network._stochastic_optimizers import AdamOptimizer
+
+from leanmlp.__main__ import main as cli_main
+from leanmlp.datasets import load_digits
+from leanmlp.exceptions import ConfigError
+from leanmlp.experiments import run_training
+from leanmlp.learning_rules import Adam, GradientDescent, Momentum
+from leanmlp.model_io import Predictor, save_model
+from leanmlp.models import MLP, MLPSpec
+from leanmlp.training import evaluate
+
+
+@pytest.fixture(scope="module")
+def digits():
+    data = load_digits()
+    x = data.images.reshape(len(data.labels), -1)
+    y = data.labels
+    return (x[:1200], y[:1200]), (x[1200:1500], y[1200:1500]), (x[1500:], y[1500:])
+
+
+SMALL = {"hidden": [32, 32], "dropout_keep": 0.75, "l1": 1e-4, "optimizer": "adam",
+         "learning_rate": 3e-3, "batch_size": 50, "epochs": 4}
+
+
+def test_same_seed_gives_bit_identical_history_and_weights(digits):
+    first = run_training(SMALL, *digits, 10, seed=3)
+    again = run_training(SMALL, *digits, 10, seed=3)
+    other = run_training(SMALL, *digits, 10, seed=4)
+    drop_time = lambda history: [{k: v for k, v in r.items() if k != "seconds"} for r in history]  # noqa: E731
+    assert drop_time(first[1].history) == drop_time(again[1].history)
+    assert first[0].params.tobytes() == again[0].params.tobytes()
+    assert first[0].params.tobytes() != other[0].params.tobytes()
+
+
+def test_everything_stays_float32(digits):
+    model, result, _ = run_training(SMALL, *digits, 10, seed=0)
+    assert model.params.dtype == model.grads.dtype == np.float32
+    assert result.best_params.dtype == np.float32
+    assert model.logits(digits[1][0][:5].astype(np.float32) / 255).dtype == np.float32
+
+
+def test_a_tiny_net_memorises_a_small_batch(digits):
+    (x, y), _, _ = digits
+    batch = (x[:40], y[:40])
+    settings = {"hidden": [64], "optimizer": "adam", "learning_rate": 1e-2, "batch_size": 40,
+                "epochs": 150}
+    model, result, _ = run_training(settings, batch, batch, batch, 10, seed=0)
+    assert result.history[-1]["train_acc"] == 1.0
+    assert evaluate(model, *batch)[1] == 1.0
+
+
+def test_divergence_is_recorded_not_raised(digits):
+    exploding = {"hidden": [32], "optimizer": "sgd", "learning_rate": 1e4, "epochs": 5}
+    model, result, metrics = run_training(exploding, *digits, 10, seed=0)
+    assert result.diverged and metrics["diverged"]
+    assert "loss" in result.diverged_reason and 1 <= len(result.history) < 5
+    assert metrics["epochs_run"] == len(result.history)
+
+
+def test_one_sgd_step_matches_scikit_learn(digits):
+    (x, y), _, _ = digits
+    inputs, labels = x[:64].astype(np.float32) / 255, y[:64]
+    spec = MLPSpec(64, 10, hidden=(16, 12), activation="relu")
+    model = MLP(spec, np.random.default_rng(0))
+    reference = MLPClassifier(hidden_layer_sizes=(16, 12), activation="relu", solver="sgd",
+                              learning_rate_init=0.1, momentum=0.0, nesterovs_momentum=False,
+                              alpha=0.0, batch_size=64, shuffle=False)
+    reference.partial_fit(inputs, labels, classes=np.arange(10))  # creates its state
+    affine = model.layers[::2]
+    reference.coefs_ = [layer.weights.copy() for layer in affine]
+    reference.intercepts_ = [layer.biases.copy() for layer in affine]
+    reference.partial_fit(inputs, labels)  # one step on the same batch from the same weights
+    model.train_step_grads(inputs, labels)
+    GradientDescent(model.params, 0.1).update(model.grads)
+    for layer, coef, intercept in zip(affine, reference.coefs_, reference.intercepts_):
+        np.testing.assert_allclose(layer.weights, coef, rtol=1e-5, atol=1e-6)
+        np.testing.assert_allclose(layer.biases, intercept, rtol=1e-5, atol=1e-6)
+
+
+def test_adam_matches_the_textbook_update_and_scikit_learn():
+    rng = np.random.default_rng(0)
+    params = rng.normal(size=50).astype(np.float32)
+    ours = Adam(params, learning_rate=1e-2)
+    expected = params.astype(np.float64)
+    m = v = np.zeros(50)
+    sk_params = [params.astype(np.float64).copy()]
+    sk = AdamOptimizer(sk_params, learning_rate_init=1e-2, epsilon=1e-8)
+    for t in range(1, 6):
+        grads = rng.normal(size=50)
+        ours.update(grads.astype(np.float32))
+        m = 0.9 * m + 0.1 * grads
+        v = 0.999 * v + 0.001 * grads**2
+        expected -= 1e-2 * (m / (1 - 0.9**t)) / (np.sqrt(v / (1 - 0.999**t)) + 1e-8)
+        sk.update_params(sk_params, [grads])
+    np.testing.assert_allclose(params, expected, rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(params, sk_params[0], rtol=1e-5, atol=1e-6)
+
+
+def test_momentum_accumulates_velocity():
+    params = np.zeros(2, np.float32)
+    rule = Momentum(params, learning_rate=0.1, momentum=0.5)
+    rule.update(np.ones(2, np.float32))
+    rule.update(np.ones(2, np.float32))
+    np.testing.assert_allclose(params, [-0.25, -0.25])  # -0.1, then -(0.05 + 0.1)
+
+
+def test_dropout_is_random_in_training_and_deterministic_in_evaluation():
+    model = MLP(MLPSpec(20, 3, hidden=(400,), dropout_keep=0.75, dropout_after=(1,)),
+                np.random.default_rng(0))
+    x = np.random.default_rng(1).random((50, 20), dtype=np.float32)
+    np.testing.assert_array_equal(model.logits(x), model.logits(x))
+    hidden = model.fprop(x, training=True)[3]  # after affine, relu, dropout
+    relu = model.fprop(x, training=False)[2]
+    kept = (hidden != 0)[relu != 0].mean()
+    assert abs(kept - 0.75) < 0.01
+    np.testing.assert_allclose(hidden[hidden != 0], relu[hidden != 0] / 0.75, rtol=1e-6)
+
+
+@pytest.mark.parametrize("change, message", [
+    ({"dropout_keep": 0.0}, r"keep probability must be in \(0, 1\], got 0.0"),
+    ({"dropout_keep": 1.5}, r"got 1.5"),
+    ({"l1": -1e-5}, r"l1 penalty coefficient must be >= 0, got -1e-05"),
+    ({"hidden": (128, 0)}, r"at least 1 unit, got \[128, 0\]"),
+    ({"activation": "softplus"}, "unknown activation 'softplus'"),
+    ({"dropout_keep": 0.5, "dropout_after": (4,)}, r"dropout_after \[4\]"),
+    ({"l1": 1e-5, "l2": 1e-5}, "not both"),
+])
+def test_bad_architecture_names_the_value(change, message):
+    with pytest.raises(ConfigError, match=message):
+        MLPSpec(784, 47, **{"hidden": (128, 128, 128), **change})
+
+
+def test_bad_training_input_names_the_problem(digits):
+    (x, y), valid, test = digits
+    with pytest.raises(ConfigError, match="unknown hyperparameters"):
+        run_training({"hiden": [3]}, (x, y), valid, test, 10, 0)
+    with pytest.raises(ConfigError, match="valid inputs have 10 features, train has 64"):
+        run_training({"epochs": 1}, (x, y), (valid[0][:, :10], valid[1]), test, 10, 0)
+    with pytest.raises(ConfigError, match="train labels reach 9, but there are 5 classes"):
+        run_training({"epochs": 1}, (x, y), valid, test, 5, 0)
+    with pytest.raises(ConfigError, match="unknown optimizer 'rmsprop'"):
+        run_training({"optimizer": "rmsprop"}, (x, y), valid, test, 10, 0)
+    with pytest.raises(ConfigError, match="learning rate must be > 0"):
+        run_training({"learning_rate": 0.0}, (x, y), valid, test, 10, 0)
+
+
+def test_parameter_and_multiply_accumulate_counts():
+    paper = MLPSpec(78, 47, hidden=(128, 128, 128))
+    assert paper.macs_per_sample() == 78 * 128 + 2 * 128 * 128 + 128 * 47 == 48768
+    assert paper.macs_per_sample() + 128 * 128 == 65152  # the paper's printed sum
+    assert paper.n_params() == 48768 + 3 * 128 + 47
+    assert MLP(paper, np.random.default_rng(0)).params.size == paper.n_params()
+
+
+def test_saved_model_predicts_and_the_cli_reports_accuracy(digits, tmp_path, capsys):
+    model, result, metrics = run_training(SMALL, *digits, 10, seed=0)
+    path = tmp_path / "model.npz"
+    save_model(path, model, tuple("0123456789"), SMALL, result.best_params)
+    (x, y) = digits[2]
+    predictor = Predictor(path)
+    accuracy = float(np.mean(predictor.predict(x) == y))
+    assert accuracy == pytest.approx(metrics["test_acc_final"])
+    best = Predictor(path, which="best_valid")
+    assert np.mean(best.predict(x) == y) == pytest.approx(metrics["test_acc_best_valid"])
+    images = tmp_path / "images.npz"
+    np.savez(images, images=x.reshape(-1, 8, 8), labels=y)
+    cli_main(["predict", str(path), str(images), "--single", "5"])
+    out = capsys.readouterr().out
+    assert f"accuracy: {accuracy:.4f}" in out and "us one at a time" in out
+    assert not math.isnan(accuracy)
