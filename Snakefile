@@ -12,6 +12,7 @@ if not workflow.overwrite_configfiles:
 
 include: "workflow/rules/common.smk"
 include: "workflow/rules/data.smk"
+include: "workflow/rules/mining.smk"
 include: "workflow/rules/train.smk"
 
 
@@ -19,4 +20,5 @@ rule all:
     default_target: True
     input:
         rules.data.input,
+        rules.mining.input,
         rules.mlp.input,

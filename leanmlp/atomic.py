@@ -46,3 +46,12 @@ def write_text(path, text):
 
 def write_json(path, obj):
     write_text(path, json.dumps(obj, indent=2, sort_keys=False) + "\n")
+
+
+def save_figure(path, figure, **savefig_options):
+    """Save a matplotlib figure atomically, in the format its file name says."""
+    import matplotlib.pyplot as plt
+
+    with atomic_path(path) as tmp:
+        figure.savefig(tmp, format=Path(path).suffix.lstrip("."), dpi=120, **savefig_options)
+    plt.close(figure)

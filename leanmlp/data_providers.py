@@ -4,11 +4,18 @@ import numpy as np
 
 from .exceptions import DataFormatError
 
+PIXEL_SCALE = np.float32(1 / 255)  # uint8 pixels -> [0, 1], the network's and PCA's input scale
+
 
 def as_features(inputs):
     """Flatten to (n_samples, n_features); uint8 pixels stay uint8 (scaled per batch)."""
     inputs = np.asarray(inputs)
     return inputs.reshape(len(inputs), -1)
+
+
+def scale_pixels(images):
+    """uint8 images of any shape per image -> (n_samples, n_pixels) float32 in [0, 1]."""
+    return np.multiply(as_features(images), PIXEL_SCALE, dtype=np.float32)
 
 
 class BatchProvider:
@@ -32,20 +39,22 @@ class BatchProvider:
             raise DataFormatError(f"batch size must be at least 1, got {batch_size}")
         self.inputs, self.labels = inputs, np.asarray(labels, dtype=np.intp)
         self.batch_size, self.rng = batch_size, rng
-        self._buffer = np.empty((min(batch_size, len(inputs)), inputs.shape[1]), np.float32)
+        rows = min(batch_size, len(inputs))
+        self._buffer = np.empty((rows, inputs.shape[1]), np.float32)
+        self._pixels = np.empty((rows, inputs.shape[1]), np.uint8) if inputs.dtype == np.uint8 else None
 
     def __len__(self):
         return -(-len(self.labels) // self.batch_size)
 
     def __iter__(self):
         n = len(self.labels)
-        order = self.rng.permutation(n) if self.rng is not None else None
+        order = self.rng.permutation(n) if self.rng is not None else np.arange(n)
         for start in range(0, n, self.batch_size):
-            index = order[start:start + self.batch_size] if order is not None else slice(start, start + self.batch_size)
-            batch = self.inputs[index]
-            out = self._buffer[:len(batch)]
-            if batch.dtype == np.uint8:
-                np.multiply(batch, np.float32(1 / 255), out=out)
-            else:
-                out[...] = batch
+            index = order[start:start + self.batch_size]
+            out = self._buffer[:len(index)]
+            if self._pixels is None:
+                np.take(self.inputs, index, axis=0, out=out)
+            else:  # gather the compact uint8 rows, then scale into the float buffer
+                pixels = np.take(self.inputs, index, axis=0, out=self._pixels[:len(index)])
+                np.multiply(pixels, PIXEL_SCALE, out=out)
             yield out, self.labels[index]

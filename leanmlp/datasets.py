@@ -14,6 +14,7 @@ import numpy as np
 
 from .atomic import save_npz
 from .exceptions import ChecksumError, ConfigError, DataFormatError
+from .pca import PCA
 from .idx import IMAGES_MAGIC, LABELS_MAGIC, decompress_gzip, parse_idx
 
 EMNIST_SPLITS = ("balanced", "byclass", "bymerge", "digits", "letters", "mnist")
@@ -221,3 +222,23 @@ def load_labelled(path):
     """Load what ``save_labelled`` wrote."""
     with np.load(path) as f:
         return LabelledImages(f["images"], f["labels"], tuple(str(c) for c in f["characters"]))
+
+
+def save_features(path, features, labels, characters, pca=None, **extra):
+    """Save projected float32 features (a PCA variant) with labels; the train file of a
+    variant also carries its transform, so a model trained on it can be saved whole."""
+    arrays = {"features": features.astype(np.float32, copy=False), "labels": labels,
+              "characters": np.array(characters), **extra}
+    if pca is not None:
+        arrays.update(pca.to_arrays())
+    save_npz(path, **arrays)
+
+
+def load_training_inputs(path):
+    """(inputs (n, d), labels, characters, PCA or None) from a split file or a feature file.
+
+    Pixels stay uint8 (scaled per batch by the trainer); features are float32.
+    """
+    with np.load(path) as f:
+        inputs = f["features"] if "features" in f else f["images"].reshape(len(f["labels"]), -1)
+        return inputs, f["labels"], tuple(str(c) for c in f["characters"]), PCA.from_arrays(f)

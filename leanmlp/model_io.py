@@ -6,7 +6,7 @@ import json
 import numpy as np
 
 from .atomic import save_npz
-from .data_providers import as_features
+from .data_providers import scale_pixels
 from .exceptions import DataFormatError
 from .models import MLP, MLPSpec
 from .pca import PCA
@@ -21,8 +21,7 @@ def save_model(path, model, characters, hyperparameters, best_params=None, pca=N
     if best_params is not None:
         arrays["best_valid_params"] = best_params
     if pca is not None:
-        arrays.update(pca_mean=pca.mean, pca_components=pca.components,
-                      pca_explained_variance_ratio=pca.explained_variance_ratio)
+        arrays.update(pca.to_arrays())
     save_npz(path, **arrays)
 
 
@@ -42,12 +41,11 @@ class Predictor:
             if key not in f:
                 raise DataFormatError(f"{path} holds no {which} parameters")
             self.model.params[:] = f[key]
-            self.pca = (PCA(f["pca_mean"], f["pca_components"], f["pca_explained_variance_ratio"])
-                        if "pca_mean" in f else None)
+            self.pca = PCA.from_arrays(f)
 
     def features(self, images):
         """uint8 pixels -> the float32 inputs the network was trained on."""
-        inputs = as_features(images).astype(np.float32) * np.float32(1 / 255)
+        inputs = scale_pixels(images)
         return self.pca.transform(inputs) if self.pca is not None else inputs
 
     def predict(self, images, batch_size=2000):

@@ -48,6 +48,18 @@ class PCA:
     def nbytes(self):
         return self.mean.nbytes + self.components.nbytes
 
+    def to_arrays(self):
+        """The arrays to store beside data or a model (keys prefixed ``pca_``)."""
+        return {"pca_mean": self.mean, "pca_components": self.components,
+                "pca_explained_variance_ratio": self.explained_variance_ratio}
+
+    @classmethod
+    def from_arrays(cls, arrays):
+        """The PCA stored by ``to_arrays`` in a mapping (e.g. an open .npz), or None."""
+        if "pca_mean" not in arrays:
+            return None
+        return cls(arrays["pca_mean"], arrays["pca_components"], arrays["pca_explained_variance_ratio"])
+
 
 def fit_pca(inputs, n_components=None, chunk_size=10000):
     """Fit PCA on ``inputs`` (n_samples, n_features), float32 (cast from any numeric dtype).
@@ -74,19 +86,19 @@ def fit_pca(inputs, n_components=None, chunk_size=10000):
     return pca.truncate(n_components or n_features)
 
 
-def choose_n_components(explained_variance_ratio, count=None, feature_fraction=None,
+def choose_n_components(explained_variance_ratio, n_components=None, feature_fraction=None,
                         variance=None):
     """Number of components from exactly one rule: a count, a fraction of the features
     (the paper: 0.1 of 784 -> 78, rounded down), or the least k whose cumulative explained
     variance reaches ``variance`` (in (0, 1])."""
     n_features = len(explained_variance_ratio)
-    given = [rule for rule in (count, feature_fraction, variance) if rule is not None]
+    given = [rule for rule in (n_components, feature_fraction, variance) if rule is not None]
     if len(given) != 1:
         raise ConfigError("give exactly one of n_components, feature_fraction, variance")
-    if count is not None:
-        if not 1 <= count <= n_features:
-            raise ConfigError(f"n_components = {count}: the data has {n_features} features")
-        return int(count)
+    if n_components is not None:
+        if not 1 <= n_components <= n_features:
+            raise ConfigError(f"n_components = {n_components}: the data has {n_features} features")
+        return int(n_components)
     if feature_fraction is not None:
         if not 0.0 < feature_fraction <= 1.0:
             raise ConfigError(f"feature_fraction = {feature_fraction}: must be in (0, 1]")

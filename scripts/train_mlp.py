@@ -1,30 +1,19 @@
 """Stage train_mlp: one MLP run (one hyperparameter set, one seed) -> history, model, metrics."""
 
-import numpy as np
 import pandas as pd
 
 from leanmlp.atomic import atomic_path, write_json
-from leanmlp.data_providers import as_features
+from leanmlp.datasets import load_training_inputs
 from leanmlp.experiments import run_training
 from leanmlp.model_io import save_model
-from leanmlp.pca import PCA
 from leanmlp.stage import run_stage, stage_logger
-
-
-def load_inputs(path):
-    """(features, labels, characters, pca or None) from a split file or a PCA projection."""
-    with np.load(path) as f:
-        inputs = f["features"] if "features" in f else as_features(f["images"])
-        pca = (PCA(f["pca_mean"], f["pca_components"], f["pca_explained_variance_ratio"])
-               if "pca_mean" in f else None)
-        return inputs, f["labels"], tuple(str(c) for c in f["characters"]), pca
 
 
 def main(logger):
     hyperparameters, seed = dict(snakemake.params.hyperparameters), int(snakemake.params.seed)
-    train_x, train_y, characters, pca = load_inputs(snakemake.input.train)
-    valid_x, valid_y, _, _ = load_inputs(snakemake.input.valid)
-    test_x, test_y, _, _ = load_inputs(snakemake.input.test)
+    train_x, train_y, characters, pca = load_training_inputs(snakemake.input.train)
+    valid_x, valid_y, _, _ = load_training_inputs(snakemake.input.valid)
+    test_x, test_y, _, _ = load_training_inputs(snakemake.input.test)
     logger.info("run %s, seed %d: %s; %d training samples of %d features",
                 snakemake.wildcards.run, seed, hyperparameters, len(train_y), train_x.shape[1])
 

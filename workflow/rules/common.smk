@@ -6,6 +6,7 @@ from snakemake.utils import validate
 
 from leanmlp.datasets import check_data_config, emnist_file_names, source_kind
 from leanmlp.exceptions import ConfigError
+from leanmlp.pruning import target_slug
 
 validate(config, "../schemas/config.schema.yaml")
 try:
@@ -39,6 +40,28 @@ def convert_inputs(wildcards):
 
 
 MLP = config["mlp"]
+MINING = config["mining"]
+PRUNING_METHODS = ("mean_distance", "rmse")
+
+
+def target_slugs(method):
+    return [target_slug(target) for target in MINING[method]["targets"]]
+
+
+# Every training input: raw pixels, PCA-k on the full train set, and each pruned set.
+INPUT_VARIANTS = ["raw", "pca"] + [f"{m}/{slug}" for m in PRUNING_METHODS for slug in target_slugs(m)]
+
+
+def split_files(folder):
+    """{train, valid, test} -> their .npz under results/<name>/<folder>."""
+    return {split: f"{RESULTS}/{folder}/{split}.npz" for split in ("train", "valid", "test")}
+
+
+def variant_files(variant):
+    """The train/valid/test files of an input variant (see INPUT_VARIANTS)."""
+    if variant not in INPUT_VARIANTS:
+        raise WorkflowError(f"unknown training input {variant!r}; known: {', '.join(INPUT_VARIANTS)}")
+    return split_files("data" if variant == "raw" else f"mining/{variant}")
 
 
 def run_hyperparameters(run):
@@ -48,7 +71,7 @@ def run_hyperparameters(run):
 
 def training_inputs(wildcards):
     """The train/valid/test files a run reads, by its input variant."""
-    return {split: f"{RESULTS}/data/{split}.npz" for split in ("train", "valid", "test")}
+    return variant_files(run_hyperparameters(wildcards.run)["input"])
 
 
 def run_outputs(filename):

@@ -1,0 +1,131 @@
+"""Training-sample pruning: keep, per class, the samples with the lowest score.
+
+Two scores, as in the paper (section 4.5.2): the Euclidean distance of a sample to its
+class mean, and the root-mean-square error of its reconstruction from a PCA projection.
+
+Targets (how many samples to keep) are given per class, as a total, or as a fraction of a
+reference size. A total is shared as evenly as the classes allow ("water-filling"): every
+class keeps min(its size, q) samples for the largest cap q that fits, and the few samples
+left over go one each to the lowest-numbered classes still above the cap. So a total is
+met exactly whenever the data holds that many samples, and a class smaller than its share
+keeps all of its samples (recorded as short in the summary), never more.
+"""
+
+import numpy as np
+
+from .exceptions import ConfigError
+
+TARGET_KINDS = ("per_class", "total", "fraction")
+
+
+def target_slug(target):
+    """A file-system name for a target dict: {'total': 89300} -> 'total89300'."""
+    (kind, value), = target.items()
+    return f"{kind}{value}"
+
+
+def class_quotas(class_sizes, target, reference_size):
+    """Samples to keep per class for a target dict with one key of ``TARGET_KINDS``.
+
+    class_sizes : (n_classes,) ints, how many samples each class has now
+    reference_size : the size a ``fraction`` refers to (the full training set)
+    """
+    if len(target) != 1 or next(iter(target)) not in TARGET_KINDS:
+        raise ConfigError(f"a pruning target is one of {TARGET_KINDS}, got {target}")
+    (kind, value), = target.items()
+    class_sizes = np.asarray(class_sizes, dtype=np.int64)
+    if kind == "per_class":
+        if not (isinstance(value, int) and value >= 1):
+            raise ConfigError(f"per_class target must be a count >= 1, got {value!r}")
+        return np.minimum(class_sizes, value)
+    if kind == "fraction":
+        if not 0.0 < value <= 1.0:
+            raise ConfigError(f"fraction target must be in (0, 1], got {value}")
+        total = int(round(value * reference_size))
+    else:
+        total = value
+    if not (isinstance(total, int) and 1 <= total <= class_sizes.sum()):
+        raise ConfigError(f"target {target} asks for {total} samples; {class_sizes.sum()} are available")
+    # Largest cap q with sum(min(size, q)) <= total, by bisection over integers.
+    low, high = 0, int(class_sizes.max())
+    while low < high:
+        cap = (low + high + 1) // 2
+        if np.minimum(class_sizes, cap).sum() <= total:
+            low = cap
+        else:
+            high = cap - 1
+    quotas = np.minimum(class_sizes, low)
+    leftover = total - quotas.sum()
+    quotas[np.flatnonzero(class_sizes > low)[:leftover]] += 1
+    return quotas
+
+
+def keep_lowest_per_class(scores, labels, quotas):
+    """Indices (sorted) of the ``quotas[c]`` lowest-scoring samples of every class c.
+
+    Ties are broken by index, so the result is deterministic.
+    """
+    order = np.lexsort((np.arange(len(scores)), scores, labels))  # by class, then score
+    sorted_labels = labels[order]
+    class_start = np.searchsorted(sorted_labels, np.arange(len(quotas)))
+    rank_in_class = np.arange(len(order)) - class_start[sorted_labels]
+    return np.sort(order[rank_in_class < quotas[sorted_labels]])
+
+
+def class_means(inputs, labels, n_classes):
+    """(n_classes, n_features) float32 mean of every class (accumulated in float64)."""
+    counts = np.bincount(labels, minlength=n_classes)
+    if (counts == 0).any():
+        raise ConfigError(f"classes {np.flatnonzero(counts == 0).tolist()} have no samples")
+    # one row-sum per class: far faster than np.add.at over 100k rows
+    sums = np.stack([inputs[labels == label].sum(axis=0, dtype=np.float64)
+                     for label in range(n_classes)])
+    return (sums / counts[:, None]).astype(np.float32)
+
+
+def distances_to_class_mean(inputs, labels, means, chunk_size=20000):
+    """(n_samples,) float32 Euclidean distance of every sample to its class mean."""
+    distances = np.empty(len(labels), dtype=np.float32)
+    for start in range(0, len(labels), chunk_size):
+        stop = start + chunk_size
+        difference = inputs[start:stop].astype(np.float32) - means[labels[start:stop]]
+        distances[start:stop] = np.sqrt(np.einsum("ij,ij->i", difference, difference))
+    return distances
+
+
+def reconstruction_rmse(inputs, pca, scale=1.0, chunk_size=20000):
+    """(n_samples,) float32 RMSE between each sample and its reconstruction from ``pca``.
+
+    inputs : what ``pca`` was fitted on; ``scale`` multiplies the result (e.g. 255 to
+    report on the 0..255 pixel scale when the inputs are in [0, 1]).
+    """
+    rmse = np.empty(len(inputs), dtype=np.float32)
+    for start in range(0, len(inputs), chunk_size):
+        chunk = inputs[start:start + chunk_size].astype(np.float32)
+        error = chunk - pca.inverse_transform(pca.transform(chunk))
+        rmse[start:start + chunk_size] = np.sqrt(np.einsum("ij,ij->i", error, error) / chunk.shape[1])
+    return rmse * np.float32(scale)
+
+
+def mean_sorted_curve(scores, labels, n_classes):
+    """Scores sorted within each class, averaged over classes rank by rank (figures 14, 15).
+
+    Returns (curve, n_classes_at_rank): classes differ in size, so rank r averages the
+    classes that have more than r samples.
+    """
+    sizes = np.bincount(labels, minlength=n_classes)
+    totals = np.zeros(sizes.max())
+    for label in range(n_classes):
+        totals[:sizes[label]] += np.sort(scores[labels == label])
+    counts = (sizes[None, :] > np.arange(sizes.max())[:, None]).sum(axis=1)
+    return totals / counts, counts
+
+
+def extremes_per_class(scores, labels, classes, n=2):
+    """For each class in ``classes``: indices of its n lowest and n highest scores."""
+    result = {}
+    for label in classes:
+        members = np.flatnonzero(labels == label)
+        order = members[np.argsort(scores[members], kind="stable")]
+        result[label] = (order[:n], order[-n:][::-1])
+    return result

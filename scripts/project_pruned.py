@@ -1,0 +1,31 @@
+"""Stage project_pruned: refit PCA on one pruned training set and project all splits (the
+trainer's input for that variant; the images themselves are not copied)."""
+
+import json
+
+import numpy as np
+
+from leanmlp.data_providers import scale_pixels
+from leanmlp.datasets import load_labelled, save_features
+from leanmlp.pca import fit_pca
+from leanmlp.stage import run_stage, stage_logger
+
+
+def main(logger):
+    with np.load(snakemake.input.kept) as f:
+        kept = f[snakemake.wildcards.target]
+    k = json.loads(open(snakemake.input.pca_summary).read())["n_components"]
+    train = load_labelled(snakemake.input.train)
+    inputs = scale_pixels(train.images[kept])
+    pca = fit_pca(inputs, k)
+    logger.info("%s/%s: %d training images, PCA-%d refit captures %.2f%%", snakemake.wildcards.method,
+                snakemake.wildcards.target, len(kept), k, 100 * pca.variance_captured())
+    save_features(snakemake.output.train, pca.transform(inputs), train.labels[kept], train.characters,
+                  pca, kept_indices=kept)
+    for split in ("valid", "test"):
+        data = load_labelled(snakemake.input[split])
+        save_features(snakemake.output[split], pca.transform(scale_pixels(data.images)), data.labels,
+                      data.characters)
+
+
+run_stage(main, stage_logger("project_pruned", snakemake.log[0]))

@@ -1,0 +1,89 @@
+import numpy as np
+import pytest
+
+from leanmlp.exceptions import ConfigError
+from leanmlp.pca import fit_pca
+from leanmlp.pruning import (class_means, class_quotas, distances_to_class_mean, extremes_per_class,
+                             keep_lowest_per_class, mean_sorted_curve, reconstruction_rmse, target_slug)
+
+
+def test_per_class_quota_keeps_small_classes_whole():
+    assert class_quotas([5, 10, 20], {"per_class": 8}, 35).tolist() == [5, 8, 8]
+
+
+@pytest.mark.parametrize("sizes, target, expected", [
+    ([2100] * 47, {"total": 94000}, [2000] * 47),
+    ([10, 50, 100], {"total": 120}, [10, 50, 60]),          # small classes whole, the rest shared
+    ([10, 10, 10], {"total": 25}, [9, 8, 8]),               # remainder to the lowest labels
+    ([10, 50, 100], {"fraction": 0.5}, [10, 35, 35]),       # of the reference size 160
+])
+def test_totals_are_met_exactly(sizes, target, expected):
+    quotas = class_quotas(sizes, target, 160 if "fraction" in target else sum(sizes))
+    assert quotas.tolist() == expected
+    assert (quotas <= np.array(sizes)).all()
+
+
+@pytest.mark.parametrize("target, message", [
+    ({"total": 200}, "asks for 200 samples; 160 are available"),
+    ({"per_class": 0}, "per_class target must be a count >= 1"),
+    ({"fraction": 1.5}, r"fraction target must be in \(0, 1\]"),
+    ({"total": 5, "per_class": 2}, "one of"),
+    ({"closest": 5}, "one of"),
+])
+def test_bad_targets(target, message):
+    with pytest.raises(ConfigError, match=message):
+        class_quotas([10, 50, 100], target, 160)
+
+
+def test_slugs():
+    assert target_slug({"per_class": 2000}) == "per_class2000"
+    assert target_slug({"total": 89300}) == "total89300"
+
+
+def test_keeps_exactly_the_lowest_per_class_on_a_hand_made_set():
+    scores = np.array([5.0, 1.0, 9.0, 3.0, 2.0, 8.0, 7.0, 0.5])
+    labels = np.array([0, 0, 0, 0, 1, 1, 1, 1])
+    kept = keep_lowest_per_class(scores, labels, np.array([2, 3]))
+    assert kept.tolist() == [1, 3, 4, 6, 7]  # class 0: 1.0, 3.0; class 1: 0.5, 2.0, 7.0
+
+
+def test_ties_break_by_index():
+    kept = keep_lowest_per_class(np.zeros(6), np.zeros(6, int), np.array([3]))
+    assert kept.tolist() == [0, 1, 2]
+
+
+def test_distances_and_means_against_brute_force():
+    rng = np.random.default_rng(0)
+    pixels = rng.integers(0, 256, (60, 12), dtype=np.uint8)
+    labels = rng.integers(0, 3, 60)
+    means = class_means(pixels, labels, 3)
+    for c in range(3):
+        np.testing.assert_allclose(means[c], pixels[labels == c].mean(axis=0), rtol=1e-6)
+    expected = np.linalg.norm(pixels.astype(float) - means[labels], axis=1)
+    np.testing.assert_allclose(distances_to_class_mean(pixels, labels, means, chunk_size=7), expected, rtol=1e-5)
+    with pytest.raises(ConfigError, match=r"classes \[3\] have no samples"):
+        class_means(pixels, labels, 4)
+
+
+def test_reconstruction_rmse_against_brute_force():
+    rng = np.random.default_rng(1)
+    inputs = rng.random((40, 10), dtype=np.float32)
+    pca = fit_pca(inputs, 3)
+    reconstructed = (inputs - pca.mean) @ pca.components.T @ pca.components + pca.mean
+    expected = np.sqrt(((inputs - reconstructed) ** 2).mean(axis=1)) * 255
+    np.testing.assert_allclose(reconstruction_rmse(inputs, pca, scale=255, chunk_size=9), expected, rtol=1e-4)
+    assert np.allclose(reconstruction_rmse(inputs, fit_pca(inputs)), 0, atol=1e-5)
+
+
+def test_sorted_curve_averages_the_classes_present_at_each_rank():
+    scores = np.array([3.0, 1.0, 2.0, 10.0, 30.0])
+    labels = np.array([0, 0, 0, 1, 1])
+    curve, counts = mean_sorted_curve(scores, labels, 2)
+    np.testing.assert_allclose(curve, [(1 + 10) / 2, (2 + 30) / 2, 3])
+    assert counts.tolist() == [2, 2, 1]
+
+
+def test_extremes():
+    scores = np.array([5.0, 1.0, 9.0, 3.0])
+    closest, furthest = extremes_per_class(scores, np.zeros(4, int), [0], n=2)[0]
+    assert closest.tolist() == [1, 3] and furthest.tolist() == [2, 0]

@@ -1,0 +1,74 @@
+"""The data-mining stages through Snakemake: the demo end to end, the real data at scale."""
+
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+import yaml
+from matplotlib.image import imread
+
+pytestmark = pytest.mark.workflow
+FIGURES = ["fig12_pca_explained_variance", "fig13_class_mean_extremes",
+           "fig14_distance_from_class_mean", "fig15_pca_reconstruction_rmse"]
+
+
+def test_demo_mining_stages(workflow_dir):
+    result = workflow_dir.run("--cores", "2", "mining", "--configfile", "config/demo.yaml")
+    assert result.returncode == 0, result.output
+    results = workflow_dir / "results/demo"
+    for name in FIGURES:
+        picture = imread(results / f"figures/{name}.png")
+        assert picture.ndim == 3 and min(picture.shape[:2]) > 200 and picture.std() > 0.01
+    pca = json.loads((results / "mining/pca/summary.json").read_text())
+    assert pca["n_components"] == 6 and len(pca["explained_variance_ratio"]) == 64
+    features = np.load(results / "mining/pca/valid.npz")["features"]
+    assert features.shape == (269, 6) and features.dtype == np.float32
+
+    # Each pruned set has exactly its target size and holds the lowest-distance images per class.
+    with np.load(results / "mining/mean_distance/scores.npz") as f:
+        distances = f["distances"]
+    labels = np.load(results / "data/train.npz")["labels"]
+    with np.load(results / "mining/mean_distance/kept.npz") as kept:
+        for slug, fraction in [("fraction0.94", 0.94), ("fraction0.5", 0.5)]:
+            indices = kept[slug]
+            assert len(indices) == round(fraction * 1259)
+            for label in range(10):
+                mine = labels[indices] == label
+                others = np.setdiff1d(np.flatnonzero(labels == label), indices)
+                if mine.any() and len(others):
+                    assert distances[indices[mine]].max() <= distances[others].min()
+    pruned = np.load(results / "mining/rmse/fraction0.5/train.npz")
+    assert pruned["features"].shape == (630, 6) and len(pruned["kept_indices"]) == 630
+    rmse_base = np.load(results / "mining/rmse/scores.npz")["base_indices"]
+    assert np.isin(pruned["kept_indices"], rmse_base).all()  # scored after the mean-distance cut
+
+    memory = pd.read_csv(results / "mining/memory.csv")
+    assert memory.variant.tolist()[:3] == ["raw", "pca", "mean_distance/fraction0.94"]
+    assert len(memory) == 2 + 5 + 4
+    raw = memory.set_index("variant").loc["raw"]
+    assert raw.memory == 1259 * 64 and raw.share_of_raw == 1.0
+
+
+def test_a_target_larger_than_the_training_set_is_a_clear_error(workflow_dir):
+    config = yaml.safe_load((workflow_dir / "config/demo.yaml").read_text())
+    config["mining"]["mean_distance"]["targets"] = [{"total": 5000}]
+    (workflow_dir / "big.yaml").write_text(yaml.safe_dump(config))
+    result = workflow_dir.run("--cores", "1", "results/demo/mining/mean_distance/kept.npz",
+                              "--configfile", "big.yaml")
+    assert result.returncode != 0
+    assert "target {'total': 5000} asks for 5000 samples; 1259 are available" in result.output
+
+
+def test_real_emnist_mining(workflow_dir, shared_emnist):
+    config = yaml.safe_load((workflow_dir / "config/shared_bymerge.yaml").read_text())
+    config["data"]["source"] = str(shared_emnist)
+    (workflow_dir / "real.yaml").write_text(yaml.safe_dump(config))
+    result = workflow_dir.run("--cores", "2", "mining", "--configfile", "real.yaml")
+    assert result.returncode == 0, result.output
+    results = workflow_dir / "results/shared_bymerge"
+    pca = json.loads((results / "mining/pca/summary.json").read_text())
+    assert pca["n_components"] == 78 and 0.92 < pca["variance_captured"] < 0.93
+    memory = pd.read_csv(results / "mining/memory.csv").set_index("variant")
+    assert memory.loc["mean_distance/total89300", "n_samples"] == 89300
+    assert memory.loc["rmse/total50000", "n_samples"] == 50000
