@@ -10,15 +10,19 @@ if not workflow.overwrite_configfiles:
     configfile: "config/config.yaml"
 
 
+report: "workflow/report/workflow.rst"
+
+
 include: "workflow/rules/common.smk"
 include: "workflow/rules/data.smk"
 include: "workflow/rules/mining.smk"
 include: "workflow/rules/train.smk"
+include: "workflow/rules/baselines.smk"
+include: "workflow/rules/report.smk"
 
 
 rule all:
     default_target: True
     input:
-        rules.data.input,
-        rules.mining.input,
-        rules.mlp.input,
+        rules.report.output,
+        rules.figures.input,

@@ -72,3 +72,63 @@ def sorted_score_figure(curve, n_classes_at_rank, cut_ranks, ylabel, title):
     ax.legend(loc="upper left", fontsize=8)
     fig.tight_layout()
     return fig
+
+
+SETTING_COLOURS = ("tab:blue", "tab:orange", "tab:green", "tab:purple", "tab:brown")
+
+
+def learning_curves_figure(histories, title):
+    """Figures 1-11: train and validation error (loss) and accuracy against the epoch.
+
+    histories : {setting: list of per-seed DataFrames (epoch, train_loss, ...)}; several
+    seeds are drawn as their mean with a band of +/- one standard deviation.
+    """
+    fig, (loss_ax, acc_ax) = plt.subplots(1, 2, figsize=(10, 3.8))
+    for colour, (setting, runs) in zip(SETTING_COLOURS, histories.items()):
+        epochs = min(len(h) for h in runs)
+        for split, style in (("train", "-"), ("valid", "--")):
+            for ax, measure in ((loss_ax, "loss"), (acc_ax, "acc")):
+                values = np.array([h[f"{split}_{measure}"].to_numpy()[:epochs] for h in runs])
+                mean = values.mean(axis=0)
+                x = np.arange(1, epochs + 1)
+                ax.plot(x, mean, style, color=colour, label=f"{setting} {split}")
+                if len(runs) > 1:
+                    spread = values.std(axis=0)
+                    ax.fill_between(x, mean - spread, mean + spread, color=colour, alpha=0.15)
+    loss_ax.set(xlabel="epoch", ylabel="error (cross-entropy)", title="error")
+    acc_ax.set(xlabel="epoch", ylabel="accuracy", title="accuracy")
+    top = max(line.get_ydata().max() for line in loss_ax.get_lines() if np.isfinite(line.get_ydata()).all())
+    loss_ax.set_ylim(0, min(top * 1.05, 10))  # a diverged run must not flatten the others
+    for ax in (loss_ax, acc_ax):
+        ax.grid(alpha=0.3)
+    acc_ax.legend(fontsize=7, loc="lower right")
+    fig.suptitle(title, fontsize=10)
+    fig.tight_layout()
+    return fig
+
+
+def memory_accuracy_figure(points, title):
+    """Test accuracy against training-set memory, one point per input variant and setting,
+    with each setting's Pareto front (less memory and more accuracy are both better).
+
+    points : DataFrame with columns setting, variant, memory_mb, test_acc
+    """
+    from .reporting import pareto_front
+
+    fig, ax = plt.subplots(figsize=(7.5, 4.8))
+    for number, (colour, (setting, group)) in enumerate(zip(SETTING_COLOURS, points.groupby("setting", sort=False))):
+        group = group.reset_index(drop=True)
+        ax.scatter(group.memory_mb, group.test_acc, color=colour, label=setting, zorder=3)
+        front = group.loc[pareto_front(list(zip(group.memory_mb, group.test_acc)))]
+        ax.step(front.memory_mb, front.test_acc, where="post", color=colour, alpha=0.6)
+        if number == 0:  # label one setting's points only: the variants sit at the same memory
+            for row in group.itertuples():
+                short = row.variant.replace("mean_distance/", "md ").replace("rmse/", "rmse ")
+                ax.annotate(short, (row.memory_mb, row.test_acc), fontsize=6, alpha=0.8,
+                            textcoords="offset points", xytext=(3, -9))
+    ax.set(xlabel="training set in memory + PCA transform (MB)", ylabel="test accuracy")
+    ax.set_title(title, fontsize=10)
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=8, loc="lower right")
+    fig.tight_layout()
+    return fig

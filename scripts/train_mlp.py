@@ -14,7 +14,7 @@ def main(logger):
     train_x, train_y, characters, pca = load_training_inputs(snakemake.input.train)
     valid_x, valid_y, _, _ = load_training_inputs(snakemake.input.valid)
     test_x, test_y, _, _ = load_training_inputs(snakemake.input.test)
-    logger.info("run %s, seed %d: %s; %d training samples of %d features",
+    logger.info("%s / %s, seed %d: %s; %d training samples of %d features", snakemake.wildcards.setting,
                 snakemake.wildcards.run, seed, hyperparameters, len(train_y), train_x.shape[1])
 
     def log_epoch(record):
@@ -29,7 +29,8 @@ def main(logger):
     with atomic_path(snakemake.output.history) as tmp:
         pd.DataFrame(result.history).to_csv(tmp, index=False)
     save_model(snakemake.output.model, model, characters, hyperparameters, result.best_params, pca)
-    write_json(snakemake.output.metrics, {"run": snakemake.wildcards.run, "seed": seed,
+    write_json(snakemake.output.metrics, {"setting": snakemake.wildcards.setting,
+                                          "run": snakemake.wildcards.run, "seed": seed,
                                           "hyperparameters": hyperparameters, **metrics})
     logger.info("test accuracy %.4f (final), %.4f (best valid epoch %s)", metrics["test_acc_final"],
                 metrics["test_acc_best_valid"], metrics["best_valid_loss_epoch"])

@@ -1,18 +1,42 @@
 # Shared helpers: config validation and the paths every stage agrees on.
+import re
 from pathlib import Path
 
+import yaml
 from snakemake.exceptions import WorkflowError
+from snakemake.logging import logger
 from snakemake.utils import validate
 
+import leanmlp
+from leanmlp.baselines import SLOW_BASELINES, baseline_input, make_baseline
 from leanmlp.datasets import check_data_config, emnist_file_names, source_kind
 from leanmlp.exceptions import ConfigError
+from leanmlp.experiments import expand_experiments, job_hyperparameters, variant_runs
 from leanmlp.pruning import target_slug
+from leanmlp.reporting import describe_run
+
+LIBRARY = Path(leanmlp.__file__).parent
+
+
+def library(*modules):
+    """The leanmlp modules a rule's script relies on, as inputs: editing one reruns its jobs."""
+    return [str(LIBRARY / f"{module}.py") for module in ("stage", "atomic", *modules)]
+
 
 validate(config, "../schemas/config.schema.yaml")
 try:
     check_data_config(config["data"]["source"], config["data"]["split"], config["data"]["parts"])
 except ConfigError as e:
     raise WorkflowError(f"invalid configuration: {e}")
+
+if "quick" in config:
+    # A smoke-test scale of the same matrix: fewer epochs, subsampled baselines, and its own
+    # results folder, so it never mixes with (or invalidates) a full run's outputs.
+    config["name"] += "_quick"
+    config["mlp"]["defaults"]["epochs"] = config["quick"]["epochs"]
+    config["baselines"]["train_size"] = config["quick"]["baseline_train_size"]
+    logger.warning(f"quick mode: {config['quick']['epochs']} epochs per run, baselines on "
+                   f"{config['quick']['baseline_train_size']} images; results in results/{config['name']}")
 
 RESULTS = f"results/{config['name']}"
 DATA = config["data"]
@@ -64,16 +88,81 @@ def variant_files(variant):
     return split_files("data" if variant == "raw" else f"mining/{variant}")
 
 
-def run_hyperparameters(run):
-    """A run's full hyperparameters: the defaults, overridden by the run's own keys."""
-    return {**MLP["defaults"], **MLP["runs"][run]}
+EXPERIMENTS = yaml.safe_load(Path(MLP["experiments"]).read_text())
+validate(EXPERIMENTS, "../schemas/experiments.schema.yaml")
+RUNS = expand_experiments(EXPERIMENTS, {method: target_slugs(method) for method in PRUNING_METHODS})
+
+
+def run_settings(run):
+    return RUNS[run].get("settings", MLP["default_settings"])
+
+
+# Every training job as (setting, run); each is trained once per seed.
+JOBS = [(setting, run) for run in RUNS for setting in run_settings(run)]
+for _setting, _run in JOBS:
+    if _setting not in MLP["settings"]:
+        raise WorkflowError(f"run {_run!r} asks for optimizer setting {_setting!r}; "
+                            f"mlp.settings has {', '.join(MLP['settings'])}")
+    if job_hyperparameters(MLP["defaults"], {}, RUNS[_run]).get("input", "raw") not in INPUT_VARIANTS:
+        raise WorkflowError(f"run {_run!r}: unknown input {RUNS[_run]['input']!r}; "
+                            f"known: {', '.join(INPUT_VARIANTS)}")
+
+
+BASELINES = config["baselines"]
+BASELINE_MODELS = BASELINES["models"] + (list(SLOW_BASELINES) if BASELINES.get("slow_models") else [])
+for _model in BASELINE_MODELS:
+    try:
+        make_baseline(_model, 0, 1)
+    except ConfigError as e:
+        raise WorkflowError(f"invalid configuration: {e}")
+
+
+def hyperparameters_of(setting, run):
+    return job_hyperparameters(MLP["defaults"], MLP["settings"][setting], RUNS[run])
 
 
 def training_inputs(wildcards):
-    """The train/valid/test files a run reads, by its input variant."""
-    return variant_files(run_hyperparameters(wildcards.run)["input"])
+    """The train/valid/test files a job reads, by its input variant."""
+    return variant_files(hyperparameters_of(wildcards.setting, wildcards.run)["input"])
 
 
-def run_outputs(filename):
-    return expand(f"{RESULTS}/mlp/{{run}}/seed{{seed}}/{filename}", run=list(MLP["runs"]),
-                  seed=MLP["seeds"])
+def job_outputs(filename, jobs=None):
+    """The file ``filename`` of every (setting, run) job and seed."""
+    return [f"{RESULTS}/mlp/{setting}/{run}/seed{seed}/{filename}"
+            for setting, run in (JOBS if jobs is None else jobs) for seed in MLP["seeds"]]
+
+
+# Rows of tables 3 and 4: the table-3 base model on every pruned variant, in target order.
+TABLE3_RUNS = [EXPERIMENTS["table3_base"]] + variant_runs(
+    RUNS, EXPERIMENTS["table3_base"], "mean_distance", target_slugs("mean_distance"))
+TABLE4_RUNS = variant_runs(RUNS, EXPERIMENTS["table3_base"], "rmse", target_slugs("rmse"))
+# The tables compare the default settings (the record run has its own figure).
+SETTINGS = MLP["default_settings"]
+RECORD_RUN = next((run for run in RUNS if "settings" in RUNS[run]), None)
+
+
+def slug(text):
+    return re.sub(r"[^A-Za-z0-9.]+", "_", text).strip("_")
+
+
+def curve_figures():
+    """Figures 1-11 (the paper's runs, under every setting) and 17 (the record run beside the
+    same model under the default settings): [{file, title, series: [(setting, run)]}]."""
+    figures = []
+    for number, run in sorted(EXPERIMENTS["figures"].items()):
+        described = describe_run(job_hyperparameters(MLP["defaults"], {}, RUNS[run]))
+        figures.append({"file": f"{RESULTS}/figures/fig{number:02d}_{slug(run)}.png",
+                        "title": f"Figure {number}: {described}",
+                        "series": [(setting, run) for setting in run_settings(run)]})
+    if RECORD_RUN is not None:
+        same_model = EXPERIMENTS["table2_mlp"][2]
+        figures.append({"file": f"{RESULTS}/figures/fig17_{slug(RECORD_RUN)}.png",
+                        "title": f"Figure 17: the same model under the paper's stated optimizer "
+                                 f"({', '.join(run_settings(RECORD_RUN))}) and under "
+                                 f"{', '.join(run_settings(same_model))}",
+                        "series": [(s, RECORD_RUN) for s in run_settings(RECORD_RUN)]
+                                  + [(s, same_model) for s in run_settings(same_model)]})
+    return figures
+
+
+CURVE_FIGURES = curve_figures()

@@ -2,6 +2,8 @@
 
 
 rule download:
+    input:
+        code=library("download", "datasets"),
     output:
         archive="resources/emnist/{archive}",
     params:
@@ -14,6 +16,8 @@ rule download:
     resources:
         mem_mb=200,
         runtime=120,
+    conda:
+        "../envs/leanmlp.yaml"
     script:
         "../../scripts/download.py"
 
@@ -21,6 +25,7 @@ rule download:
 rule convert:
     input:
         convert_inputs,
+        code=library("datasets", "idx"),
     output:
         part=f"{RESULTS}/data/converted/{{part}}.npz",
     params:
@@ -31,12 +36,14 @@ rule convert:
     log:
         f"{RESULTS}/logs/convert_{{part}}.log",
     benchmark:
-        f"{RESULTS}/benchmarks/convert_{{part}}.tsv"
+        f"{RESULTS}/benchmarks/convert/{{part}}.tsv"
     wildcard_constraints:
         part="train|test|all",
     resources:
         mem_mb=1500,
         runtime=10,
+    conda:
+        "../envs/leanmlp.yaml"
     script:
         "../../scripts/convert.py"
 
@@ -44,6 +51,7 @@ rule convert:
 rule split:
     input:
         parts=expand(f"{RESULTS}/data/converted/{{part}}.npz", part=DATA["parts"]),
+        code=library("datasets", "splits", "seeding"),
     output:
         train=f"{RESULTS}/data/train.npz",
         valid=f"{RESULTS}/data/valid.npz",
@@ -61,6 +69,8 @@ rule split:
     resources:
         mem_mb=2500,
         runtime=10,
+    conda:
+        "../envs/leanmlp.yaml"
     script:
         "../../scripts/split.py"
 

@@ -5,6 +5,7 @@
 rule pca:
     input:
         **split_files("data"),
+        code=library("pca", "plots", "data_providers", "datasets"),
     output:
         **split_files("mining/pca"),
         summary=f"{RESULTS}/mining/pca/summary.json",
@@ -18,6 +19,8 @@ rule pca:
     resources:
         mem_mb=2500,
         runtime=10,
+    conda:
+        "../envs/leanmlp.yaml"
     script:
         "../../scripts/pca.py"
 
@@ -25,6 +28,7 @@ rule pca:
 rule mean_distance:
     input:
         train=f"{RESULTS}/data/train.npz",
+        code=library("pruning", "plots", "datasets"),
     output:
         scores=f"{RESULTS}/mining/mean_distance/scores.npz",
         kept=f"{RESULTS}/mining/mean_distance/kept.npz",
@@ -40,6 +44,8 @@ rule mean_distance:
     resources:
         mem_mb=1500,
         runtime=10,
+    conda:
+        "../envs/leanmlp.yaml"
     script:
         "../../scripts/mean_distance.py"
 
@@ -49,6 +55,7 @@ rule rmse:
         train=f"{RESULTS}/data/train.npz",
         mean_distance_kept=rules.mean_distance.output.kept,
         pca_summary=rules.pca.output.summary,
+        code=library("pruning", "pca", "plots", "datasets"),
     output:
         scores=f"{RESULTS}/mining/rmse/scores.npz",
         kept=f"{RESULTS}/mining/rmse/kept.npz",
@@ -64,6 +71,8 @@ rule rmse:
     resources:
         mem_mb=2500,
         runtime=10,
+    conda:
+        "../envs/leanmlp.yaml"
     script:
         "../../scripts/rmse.py"
 
@@ -73,18 +82,21 @@ rule project_pruned:
         **split_files("data"),
         kept=f"{RESULTS}/mining/{{method}}/kept.npz",
         pca_summary=rules.pca.output.summary,
+        code=library("pca", "datasets", "data_providers"),
     output:
         **split_files("mining/{method}/{target}"),
     log:
         f"{RESULTS}/logs/project_pruned/{{method}}_{{target}}.log",
     benchmark:
-        f"{RESULTS}/benchmarks/project_pruned/{{method}}_{{target}}.tsv"
+        f"{RESULTS}/benchmarks/project_pruned/{{method}}/{{target}}.tsv"
     wildcard_constraints:
         method="mean_distance|rmse",
         target="[^/]+",
     resources:
         mem_mb=2500,
         runtime=10,
+    conda:
+        "../envs/leanmlp.yaml"
     script:
         "../../scripts/project_pruned.py"
 
@@ -92,6 +104,7 @@ rule project_pruned:
 rule memory:
     input:
         trains=[variant_files(variant)["train"] for variant in INPUT_VARIANTS],
+        code=library("footprint"),
     output:
         table=f"{RESULTS}/mining/memory.csv",
     params:
@@ -103,6 +116,8 @@ rule memory:
     resources:
         mem_mb=1000,
         runtime=5,
+    conda:
+        "../envs/leanmlp.yaml"
     script:
         "../../scripts/memory.py"
 

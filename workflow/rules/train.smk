@@ -1,30 +1,35 @@
-# Training stage: one job per (MLP run, seed).
+# Training stage: one job per (optimizer setting, MLP run, seed).
 
 
 rule train_mlp:
     input:
         unpack(training_inputs),
+        code=library("models", "layers", "errors", "penalties", "initialisers", "learning_rules", "training", "data_providers", "experiments", "model_io", "datasets", "seeding"),
     output:
-        history=f"{RESULTS}/mlp/{{run}}/seed{{seed}}/history.csv",
-        model=f"{RESULTS}/mlp/{{run}}/seed{{seed}}/model.npz",
-        metrics=f"{RESULTS}/mlp/{{run}}/seed{{seed}}/metrics.json",
+        history=f"{RESULTS}/mlp/{{setting}}/{{run}}/seed{{seed}}/history.csv",
+        model=f"{RESULTS}/mlp/{{setting}}/{{run}}/seed{{seed}}/model.npz",
+        metrics=f"{RESULTS}/mlp/{{setting}}/{{run}}/seed{{seed}}/metrics.json",
     params:
-        hyperparameters=lambda wildcards: run_hyperparameters(wildcards.run),
+        hyperparameters=lambda wildcards: hyperparameters_of(wildcards.setting, wildcards.run),
         seed=lambda wildcards: int(wildcards.seed),
     log:
-        f"{RESULTS}/logs/train_mlp/{{run}}_seed{{seed}}.log",
+        f"{RESULTS}/logs/train_mlp/{{setting}}/{{run}}_seed{{seed}}.log",
     benchmark:
-        f"{RESULTS}/benchmarks/train_mlp/{{run}}_seed{{seed}}.tsv"
+        f"{RESULTS}/benchmarks/train_mlp/{{setting}}/{{run}}_seed{{seed}}.tsv"
     wildcard_constraints:
         seed=r"\d+",
+        setting="[^/]+",
+        run="[^/]+",
     threads: MLP.get("threads", 1)
     resources:
         mem_mb=1500,
         runtime=60,
+    conda:
+        "../envs/leanmlp.yaml"
     script:
         "../../scripts/train_mlp.py"
 
 
 rule mlp:
     input:
-        run_outputs("metrics.json"),
+        job_outputs("metrics.json"),

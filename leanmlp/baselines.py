@@ -1,0 +1,50 @@
+"""The paper's non-neural baselines (table 2), built from short names.
+
+rf<N>: random forest of N trees; tree: one decision tree; logreg_ovr: one-vs-rest logistic
+regression; svm: RBF support vector machine; knn: 5 nearest neighbours. A "pca_" prefix
+trains on the PCA features instead of the pixels.
+"""
+
+import re
+
+from sklearn.ensemble import RandomForestClassifier
+from sklearn.linear_model import LogisticRegression
+from sklearn.multiclass import OneVsRestClassifier
+from sklearn.neighbors import KNeighborsClassifier
+from sklearn.svm import SVC
+from sklearn.tree import DecisionTreeClassifier
+
+from .exceptions import ConfigError
+
+SLOW_BASELINES = ("svm", "knn")  # the paper dropped these as too slow
+
+
+def baseline_input(name):
+    """'pca' for a pca_ model, else 'raw'."""
+    return "pca" if name.startswith("pca_") else "raw"
+
+
+def make_baseline(name, seed, threads):
+    """An unfitted scikit-learn estimator for a baseline name."""
+    model = name.removeprefix("pca_")
+    if match := re.fullmatch(r"rf(\d+)", model):
+        return RandomForestClassifier(n_estimators=int(match[1]), n_jobs=threads, random_state=seed)
+    if model == "tree":
+        return DecisionTreeClassifier(random_state=seed)
+    if model == "logreg_ovr":
+        return OneVsRestClassifier(LogisticRegression(max_iter=200), n_jobs=threads)
+    if model == "svm":
+        return SVC(kernel="rbf", random_state=seed)
+    if model == "knn":
+        return KNeighborsClassifier(n_neighbors=5, n_jobs=threads)
+    raise ConfigError(f"unknown baseline {name!r}: use rf<N>, tree, logreg_ovr, svm, knn, "
+                      f"optionally prefixed by pca_")
+
+
+def describe(name):
+    """The label table 2 uses."""
+    model = name.removeprefix("pca_")
+    text = (f"RandomForest {model[2:]} trees" if model.startswith("rf") else
+            {"tree": "DecisionTree", "logreg_ovr": "OneVsRest LogisticRegression",
+             "svm": "SVM (RBF)", "knn": "KNN (k=5)"}[model])
+    return f"PCA + {text}" if name.startswith("pca_") else text

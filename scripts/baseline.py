@@ -1,0 +1,43 @@
+"""Stage baseline: fit one scikit-learn baseline, time it, score it on valid and test."""
+
+import time
+
+import numpy as np
+from threadpoolctl import threadpool_limits
+
+from leanmlp.atomic import write_json
+from leanmlp.baselines import describe, make_baseline
+from leanmlp.data_providers import PIXEL_SCALE
+from leanmlp.datasets import load_training_inputs
+from leanmlp.seeding import stage_rng
+from leanmlp.stage import run_stage, stage_logger
+
+
+def load(path):
+    inputs, labels, _, _ = load_training_inputs(path)
+    return (inputs * PIXEL_SCALE if inputs.dtype == np.uint8 else inputs), labels
+
+
+def main(logger):
+    name, threads, seed = snakemake.wildcards.model, snakemake.threads, snakemake.params.seed
+    train_x, train_y = load(snakemake.input.train)
+    if snakemake.params.train_size and snakemake.params.train_size < len(train_y):
+        keep = np.sort(stage_rng(seed, "baseline-subsample").permutation(len(train_y))[:snakemake.params.train_size])
+        train_x, train_y = train_x[keep], train_y[keep]
+    model = make_baseline(name, seed, threads)
+    logger.info("%s: fitting %r on %d x %d with %d threads", name, model, *train_x.shape, threads)
+    with threadpool_limits(threads):
+        start = time.perf_counter()
+        model.fit(train_x, train_y)
+        fit_seconds = time.perf_counter() - start
+        scores = {}
+        for split in ("valid", "test"):
+            x, y = load(snakemake.input[split])
+            scores[split] = float(np.mean(model.predict(x) == y))
+    logger.info("%s: fit %.1f s, valid %.4f, test %.4f", name, fit_seconds, scores["valid"], scores["test"])
+    write_json(snakemake.output.metrics, {"model": name, "label": describe(name), "fit_seconds": fit_seconds,
+                                          "train_size": len(train_y), "threads": threads,
+                                          "valid_acc": scores["valid"], "test_acc": scores["test"]})
+
+
+run_stage(main, stage_logger("baseline", snakemake.log[0]))

@@ -1,0 +1,21 @@
+"""Stage collect: every training job's metrics in one table, and per run its mean and std over seeds."""
+
+import json
+
+from leanmlp.atomic import atomic_path
+from leanmlp.reporting import aggregate_seeds, job_table
+from leanmlp.stage import run_stage, stage_logger
+
+
+def main(logger):
+    jobs = job_table([json.loads(open(path).read()) for path in snakemake.input.metrics])
+    aggregated = aggregate_seeds(jobs)
+    logger.info("%d jobs, %d (setting, run) pairs, %d diverged", len(jobs), len(aggregated),
+                int(jobs.diverged.sum()))
+    with atomic_path(snakemake.output.jobs) as tmp:
+        jobs.to_csv(tmp, index=False)
+    with atomic_path(snakemake.output.runs) as tmp:
+        aggregated.to_csv(tmp, index=False)
+
+
+run_stage(main, stage_logger("collect", snakemake.log[0]))

@@ -1,0 +1,131 @@
+"""The whole workflow on the offline demo: every figure, table and reference number; a
+diverging setting; a killed run that resumes; the paper's config planned in full."""
+
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+
+import pandas as pd
+import pytest
+import yaml
+from matplotlib.image import imread
+
+from conftest import REPO, WorkflowCopy
+
+pytestmark = pytest.mark.workflow
+
+
+def demo_config(folder, **mlp_changes):
+    config = yaml.safe_load((folder / "config/demo.yaml").read_text())
+    config["mlp"]["defaults"]["epochs"] = 8
+    for key, value in mlp_changes.items():
+        config["mlp"][key] = value
+    path = folder / "test.yaml"
+    path.write_text(yaml.safe_dump(config))
+    return "test.yaml"
+
+
+@pytest.fixture(scope="module")
+def demo_run(tmp_path_factory):
+    """The demo with plain SGD at an exploding learning rate: every SGD run diverges."""
+    workflow = WorkflowCopy(tmp_path_factory.mktemp("demo"))
+    config = yaml.safe_load((workflow / "config/demo.yaml").read_text())
+    settings = {**config["mlp"]["settings"], "sgd_lr0.1": {"optimizer": "sgd", "learning_rate": 1.0e4}}
+    result = workflow.run("--cores", "2", "--configfile", demo_config(workflow.folder, settings=settings))
+    assert result.returncode == 0, result.output[-3000:]
+    return workflow
+
+
+def test_every_figure_is_a_picture(demo_run):
+    figures = sorted(p.name for p in (demo_run / "results/demo/figures").glob("*.png"))
+    numbers = [int(re.match(r"fig(\d+)_", name)[1]) for name in figures]
+    assert numbers == list(range(1, 18))
+    for name in figures:
+        picture = imread(demo_run / "results/demo/figures" / name)
+        assert picture.shape[0] > 200 and picture.shape[1] > 300 and picture.std() > 0.01, name
+
+
+def test_every_table_has_the_papers_rows_even_with_diverged_runs(demo_run):
+    tables = demo_run / "results/demo/tables"
+    reference = yaml.safe_load((REPO / "config/paper_reference.yaml").read_text())
+    for number, key in ((1, "table1"), (3, "table3"), (4, "table4")):
+        table = pd.read_csv(tables / f"table{number}.csv")
+        assert sorted(table.row.unique()) == list(range(1, len(reference[key]) + 1)), number
+        assert set(table.setting) == {"sgd_lr0.1", "adam_lr0.001"}
+    table1 = pd.read_csv(tables / "table1.csv")
+    assert table1[table1.setting == "sgd_lr0.1"].diverged.all()
+    assert not table1[table1.setting == "adam_lr0.001"].diverged.any()
+    assert "(diverged)" in (tables / "table1.md").read_text()
+    table2 = pd.read_csv(tables / "table2.csv")
+    assert len(table2) == 4 * 2 + 8 and table2.paper_valid.notna().sum() == len(table2)
+    macs = pd.read_csv(tables / "macs.csv")
+    assert {65152, 48768, 614656} <= set(macs.multiply_accumulates)
+    memory = pd.read_csv(tables / "memory.csv")
+    assert len(memory) == 11 and memory.paper_mb.notna().sum() == 3
+
+
+def reference_numbers(node, path=()):
+    """Every number the paper reports, with where it sits in paper_reference.yaml."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key not in ("hidden", "dropout_keep", "penalty", "source", "name"):
+                yield from reference_numbers(value, path + (key,))
+    elif isinstance(node, list):
+        for i, value in enumerate(node):
+            yield from reference_numbers(value, path + (i,))
+    elif isinstance(node, (int, float)) and not isinstance(node, bool):
+        yield path, node
+
+
+def test_the_report_lists_every_reference_number(demo_run):
+    report = (demo_run / "results/demo/report.md").read_text()
+    section = report.split("## Every number of the paper beside ours")[1].split("\n## ")[0]
+    reference = yaml.safe_load((REPO / "config/paper_reference.yaml").read_text())
+    missing = [(path, value) for path, value in reference_numbers(reference)
+               if not re.search(rf"(?<![\d.]){re.escape(f'{value:g}')}(?![\d])", section)]
+    assert not missing
+    assert "dropout keep 0.25" in section and "diverges" in section
+    for heading in ("## Verdict", "## The paper's claims", "## Table 1", "## Table 4",
+                    "## Wall time of each stage", "## Conventions"):
+        assert heading in report
+    assert "fig17_best_adam_lr0.1.png" in report
+
+
+def test_killed_run_resumes_without_redoing_finished_jobs(tmp_path):
+    workflow = WorkflowCopy(tmp_path)
+    config = demo_config(tmp_path)
+    command = [sys.executable, "-m", "snakemake", "--cores", "2", "mlp", "--configfile", config]
+    process = subprocess.Popen(command, cwd=tmp_path, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL, start_new_session=True)
+    metrics = tmp_path / "results/demo/mlp"
+    deadline = time.time() + 300
+    while len(list(metrics.glob("*/*/seed0/metrics.json"))) < 6 and time.time() < deadline:
+        time.sleep(0.2)
+    os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
+    finished = {p: p.stat().st_mtime_ns for p in metrics.glob("*/*/seed0/metrics.json")}
+    assert 6 <= len(finished) < 59
+    # a hard kill leaves Snakemake's lock behind: unlock, then rerun what was incomplete
+    assert workflow.run("--unlock", "--configfile", config).returncode == 0
+    result = workflow.run("--cores", "2", "mlp", "--configfile", config, "--rerun-incomplete")
+    assert result.returncode == 0, result.output[-3000:]
+    assert all(path.stat().st_mtime_ns == mtime for path, mtime in finished.items())
+    assert len(list(metrics.glob("*/*/seed0/metrics.json"))) == 59
+    redone = re.findall(r"rule train_mlp:", result.output)
+    assert len(redone) == 59 - len(finished)
+
+
+def test_paper_config_plans_the_whole_matrix(workflow_dir):
+    result = workflow_dir.run("-n", "--quiet", "rules")
+    assert result.returncode == 0, result.output
+    jobs = dict(re.findall(r"^(\w+)\s+(\d+)$", result.output, re.MULTILINE))
+    experiments = yaml.safe_load((workflow_dir / "config/experiments/paper.yaml").read_text())
+    n_runs = len(experiments["runs"]) + 2 + 2 + 4 + 4 + 5 + 4  # runs + grid points
+    assert int(jobs["train_mlp"]) == 2 * (n_runs - 1) + 1  # two settings each, one record run
+    assert jobs["baseline"] == "8" and jobs["project_pruned"] == "9"
+    for rule in ("download", "convert", "split", "pca", "mean_distance", "rmse", "memory",
+                 "collect", "curves", "tables", "report"):
+        assert rule in jobs, rule

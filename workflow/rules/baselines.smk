@@ -1,0 +1,29 @@
+# scikit-learn baselines of table 2: one job per model.
+
+
+rule baseline:
+    input:
+        unpack(lambda wildcards: variant_files(baseline_input(wildcards.model))),
+        code=library("baselines", "datasets", "data_providers", "seeding"),
+    output:
+        metrics=f"{RESULTS}/baselines/{{model}}.json",
+    params:
+        seed=config["seed"],
+        train_size=BASELINES.get("train_size"),
+    log:
+        f"{RESULTS}/logs/baseline/{{model}}.log",
+    benchmark:
+        f"{RESULTS}/benchmarks/baseline/{{model}}.tsv"
+    threads: BASELINES.get("threads", 2)
+    resources:
+        mem_mb=4000,
+        runtime=60,
+    conda:
+        "../envs/leanmlp.yaml"
+    script:
+        "../../scripts/baseline.py"
+
+
+rule baselines:
+    input:
+        expand(f"{RESULTS}/baselines/{{model}}.json", model=BASELINE_MODELS),
