@@ -7,14 +7,9 @@ trains on the PCA features instead of the pixels.
 
 import re
 
-from sklearn.ensemble import RandomForestClassifier
-from sklearn.linear_model import LogisticRegression
-from sklearn.multiclass import OneVsRestClassifier
-from sklearn.neighbors import KNeighborsClassifier
-from sklearn.svm import SVC
-from sklearn.tree import DecisionTreeClassifier
-
 from .exceptions import ConfigError
+
+BASELINE_NAME = re.compile(r"(pca_)?(rf(\d+)|tree|logreg_ovr|svm|knn)")
 
 SLOW_BASELINES = ("svm", "knn")  # the paper dropped these as too slow
 
@@ -24,8 +19,24 @@ def baseline_input(name):
     return "pca" if name.startswith("pca_") else "raw"
 
 
+def check_baseline_name(name):
+    if not BASELINE_NAME.fullmatch(name):
+        raise ConfigError(f"unknown baseline {name!r}: use rf<N>, tree, logreg_ovr, svm, knn, "
+                          f"optionally prefixed by pca_")
+
+
 def make_baseline(name, seed, threads):
     """An unfitted scikit-learn estimator for a baseline name."""
+    # imported here: scikit-learn takes 2 s to import, and the workflow imports this
+    # module at parse time in every (cluster) job
+    from sklearn.ensemble import RandomForestClassifier
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.multiclass import OneVsRestClassifier
+    from sklearn.neighbors import KNeighborsClassifier
+    from sklearn.svm import SVC
+    from sklearn.tree import DecisionTreeClassifier
+
+    check_baseline_name(name)
     model = name.removeprefix("pca_")
     if match := re.fullmatch(r"rf(\d+)", model):
         return RandomForestClassifier(n_estimators=int(match[1]), n_jobs=threads, random_state=seed)
@@ -37,8 +48,6 @@ def make_baseline(name, seed, threads):
         return SVC(kernel="rbf", random_state=seed)
     if model == "knn":
         return KNeighborsClassifier(n_neighbors=5, n_jobs=threads)
-    raise ConfigError(f"unknown baseline {name!r}: use rf<N>, tree, logreg_ovr, svm, knn, "
-                      f"optionally prefixed by pca_")
 
 
 def describe(name):

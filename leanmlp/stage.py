@@ -4,6 +4,8 @@ Only the scripts call these; the rest of the package never logs or prints.
 """
 
 import logging
+import os
+import socket
 import sys
 import time
 
@@ -27,7 +29,13 @@ def stage_logger(name, log_path=None):
 
 
 def run_stage(main, logger):
-    """Run ``main(logger)``; an expected error becomes one log line and exit status 1."""
+    """Run ``main(logger)``; an expected error becomes one log line and exit status 1.
+
+    The first line says where the job runs (and its SLURM job id on a cluster), so a log
+    shows which scheduler ran it.
+    """
+    slurm_job = os.environ.get("SLURM_JOB_ID")
+    logger.info("running on %s%s", socket.gethostname(), f" as SLURM job {slurm_job}" if slurm_job else "")
     start = time.perf_counter()
     try:
         main(logger)

@@ -136,6 +136,7 @@ class WorkflowCopy:
 
     def __init__(self, folder):
         self.folder = folder
+        folder.mkdir(parents=True, exist_ok=True)
         for name in ("Snakefile", "workflow", "scripts", "config"):
             source = REPO / name
             if source.is_dir():

@@ -58,17 +58,3 @@ def test_a_target_larger_than_the_training_set_is_a_clear_error(workflow_dir):
                               "--configfile", "big.yaml")
     assert result.returncode != 0
     assert "target {'total': 5000} asks for 5000 samples; 1259 are available" in result.output
-
-
-def test_real_emnist_mining(workflow_dir, shared_emnist):
-    config = yaml.safe_load((workflow_dir / "config/shared_bymerge.yaml").read_text())
-    config["data"]["source"] = str(shared_emnist)
-    (workflow_dir / "real.yaml").write_text(yaml.safe_dump(config))
-    result = workflow_dir.run("--cores", "2", "mining", "--configfile", "real.yaml")
-    assert result.returncode == 0, result.output
-    results = workflow_dir / "results/shared_bymerge"
-    pca = json.loads((results / "mining/pca/summary.json").read_text())
-    assert pca["n_components"] == 78 and 0.92 < pca["variance_captured"] < 0.93
-    memory = pd.read_csv(results / "mining/memory.csv").set_index("variant")
-    assert memory.loc["mean_distance/total89300", "n_samples"] == 89300
-    assert memory.loc["rmse/total50000", "n_samples"] == 50000

@@ -15,6 +15,8 @@ rule baseline:
     benchmark:
         f"{RESULTS}/benchmarks/baseline/{{model}}.tsv"
     threads: BASELINES.get("threads", 2)
+    group:
+        "baselines"
     resources:
         mem_mb=4000,
         runtime=60,

@@ -67,7 +67,7 @@ rule split:
     benchmark:
         f"{RESULTS}/benchmarks/split.tsv"
     resources:
-        mem_mb=2500,
+        mem_mb=memory_from_inputs(300, 4),
         runtime=10,
     conda:
         "../envs/leanmlp.yaml"

@@ -17,8 +17,8 @@ rule pca:
     benchmark:
         f"{RESULTS}/benchmarks/pca.tsv"
     resources:
-        mem_mb=2500,
-        runtime=10,
+        mem_mb=memory_from_inputs(400, 8),
+        runtime=20,
     conda:
         "../envs/leanmlp.yaml"
     script:
@@ -42,7 +42,7 @@ rule mean_distance:
     benchmark:
         f"{RESULTS}/benchmarks/mean_distance.tsv"
     resources:
-        mem_mb=1500,
+        mem_mb=memory_from_inputs(300, 4),
         runtime=10,
     conda:
         "../envs/leanmlp.yaml"
@@ -69,8 +69,8 @@ rule rmse:
     benchmark:
         f"{RESULTS}/benchmarks/rmse.tsv"
     resources:
-        mem_mb=2500,
-        runtime=10,
+        mem_mb=memory_from_inputs(300, 8),
+        runtime=20,
     conda:
         "../envs/leanmlp.yaml"
     script:
@@ -92,9 +92,11 @@ rule project_pruned:
     wildcard_constraints:
         method="mean_distance|rmse",
         target="[^/]+",
+    group:
+        "projections"
     resources:
-        mem_mb=2500,
-        runtime=10,
+        mem_mb=memory_from_inputs(400, 8),
+        runtime=20,
     conda:
         "../envs/leanmlp.yaml"
     script:

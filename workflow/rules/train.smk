@@ -21,9 +21,11 @@ rule train_mlp:
         setting="[^/]+",
         run="[^/]+",
     threads: MLP.get("threads", 1)
+    group:
+        "training"
     resources:
-        mem_mb=1500,
-        runtime=60,
+        mem_mb=memory_from_inputs(200, 1.5),
+        runtime=training_runtime,
     conda:
         "../envs/leanmlp.yaml"
     script:

@@ -1,0 +1,124 @@
+"""The demo through a real one-node SLURM cluster with Snakemake's SLURM executor plugin,
+compared output by output with a local run of the same config and seed."""
+
+import importlib.util
+import json
+import os
+import re
+import shutil
+import subprocess
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+import yaml
+
+from conftest import REPO, WorkflowCopy
+
+pytestmark = pytest.mark.workflow
+CLUSTER_SCRIPTS = REPO.parent / "shared" / "cluster"
+LOCAL_RULES = {"collect", "curves", "tables", "report"}  # run on the submitting host
+
+
+def cannot_start_cluster():
+    if os.geteuid() != 0:
+        return "starting slurmctld/slurmd needs root"
+    if shutil.which("apt-get") is None:
+        return "no apt-get to install SLURM from Debian's packages"
+    if not (CLUSTER_SCRIPTS / "start_local_slurm.sh").is_file():
+        return f"no cluster scripts at {CLUSTER_SCRIPTS} (../shared is absent)"
+    if importlib.util.find_spec("snakemake_executor_plugin_slurm") is None:
+        return "snakemake-executor-plugin-slurm is not installed (pip install -e '.[test]')"
+    return None
+
+
+def controller_running():
+    pid_file = Path(os.environ.get("SLURM_LOCAL_BASE", "/tmp/local-slurm")) / "run/slurmctld.pid"
+    return pid_file.is_file() and Path(f"/proc/{pid_file.read_text().strip()}/comm").exists()
+
+
+@pytest.fixture(scope="module")
+def slurm_cluster():
+    """A running one-node cluster. .ci/run starts one for the whole session (while SLURM's
+    client is installed but no controller answers, every snakemake start waits 10 s for
+    the plugin's `scontrol` query); otherwise this fixture starts one and stops it after."""
+    reason = cannot_start_cluster()
+    if reason:
+        pytest.skip(reason)
+    started_here = not controller_running()
+    subprocess.run(["bash", CLUSTER_SCRIPTS / "start_local_slurm.sh"], check=True, timeout=600)
+    yield
+    if started_here:
+        subprocess.run(["bash", CLUSTER_SCRIPTS / "stop_local_slurm.sh"], check=True, timeout=120)
+
+
+def cluster_profile(folder):
+    """profiles/slurm as a user would fill it in, plus what this accounting-less test cluster
+    needs (squeue for status: sacct would hang; a short first status check)."""
+    profile = yaml.safe_load((REPO / "profiles/slurm/config.yaml").read_text())
+    profile["default-resources"]["slurm_partition"] = "debug"
+    del profile["default-resources"]["slurm_account"]
+    profile.update({"slurm-no-account": True, "slurm-status-command": "squeue",
+                    "slurm-init-seconds-before-status-checks": 2, "jobs": 4, "latency-wait": 5,
+                    # bundle the demo's many one-second jobs into a few allocations; a group
+                    # asks for at most the node's 2 cores and 8 GB (--cores / --resources)
+                    "group-components": ["training=100", "projections=20", "baselines=20"],
+                    "cores": 2, "resources": ["mem_mb=8000"]})
+    (folder / "profile").mkdir()
+    (folder / "profile/config.yaml").write_text(yaml.safe_dump(profile))
+    return str(folder / "profile")
+
+
+def comparable(path):
+    """A result file's content without what legitimately differs between runs (timings)."""
+    if path.suffix == ".npz":
+        with np.load(path) as f:
+            return {key: f[key].tobytes() for key in f}
+    if path.suffix == ".csv":
+        table = pd.read_csv(path)
+        return table.drop(columns=[c for c in table.columns if "seconds" in c]).to_csv(index=False)
+    record = json.loads(path.read_text())
+    return {k: v for k, v in record.items() if "seconds" not in k} if isinstance(record, dict) else record
+
+
+def demo_one_setting(workflow):
+    """The demo matrix under one optimizer setting (30 trainings, every stage): the whole
+    demo through SLURM takes 6 minutes here, too long beside the rest of CI."""
+    config = yaml.safe_load((workflow / "config/demo.yaml").read_text())
+    config["mlp"]["default_settings"] = ["adam_lr0.001"]
+    (workflow / "slurm_demo.yaml").write_text(yaml.safe_dump(config))
+    return "slurm_demo.yaml"
+
+
+def test_demo_through_slurm_equals_a_local_run(slurm_cluster, tmp_path):
+    local, cluster = WorkflowCopy(tmp_path / "local"), WorkflowCopy(tmp_path / "slurm")
+    start = time.perf_counter()
+    result = cluster.run("--profile", cluster_profile(cluster.folder), "--configfile", demo_one_setting(cluster))
+    slurm_seconds = time.perf_counter() - start
+    assert result.returncode == 0, result.output[-4000:]
+    start = time.perf_counter()
+    assert local.run("--cores", "2", "--configfile", demo_one_setting(local)).returncode == 0
+    local_seconds = time.perf_counter() - start
+
+    job_ids = {}
+    for log in (cluster / "results/demo/logs").rglob("*.log"):
+        rule = log.relative_to(cluster / "results/demo/logs").parts[0].removesuffix(".log").split("_")[0]
+        match = re.search(r"as SLURM job (\d+)", log.read_text())
+        if rule not in LOCAL_RULES:
+            assert match, f"{log} ran outside SLURM"
+            job_ids[str(log)] = match[1]
+    states = dict(line.split() for line in subprocess.run(
+        ["squeue", "--states=all", "-h", "-o", "%i %T"], capture_output=True, text=True, check=True).stdout.splitlines())
+    assert {job_id: states.get(job_id) for job_id in job_ids.values()} == {j: "COMPLETED" for j in job_ids.values()}
+
+    files = sorted(p.relative_to(local / "results") for p in (local / "results").rglob("*")
+                   if p.suffix in (".npz", ".csv", ".json"))
+    assert len(files) > 150
+    different = [str(f) for f in files if comparable(local / "results" / f) != comparable(cluster / "results" / f)]
+    assert not different
+    print(f"demo matrix through SLURM: {len(job_ids)} jobs run under sbatch (SLURM job ids "
+          f"{min(map(int, job_ids.values()))}-{max(map(int, job_ids.values()))}), all COMPLETED; "
+          f"{len(files)} result files equal to the local run; wall time {slurm_seconds:.0f} s "
+          f"through SLURM, {local_seconds:.0f} s locally")
