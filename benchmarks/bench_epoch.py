@@ -28,7 +28,7 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.neural_network import MLPClassifier
 from threadpoolctl import threadpool_limits
 
-from leanmlp.data_providers import BatchProvider
+from leanmlp.data_providers import PIXEL_SCALE, BatchProvider, scale_pixels
 from leanmlp.datasets import load_emnist_part
 from leanmlp.learning_rules import Adam
 from leanmlp.models import MLP, MLPSpec
@@ -86,7 +86,7 @@ class TorchRunner:
         self.weights = [p for name, p in self.net.named_parameters() if name.endswith("weight")]
         self.optimizer = torch.optim.Adam(self.net.parameters(), lr=LR)
         self.loss = torch.nn.CrossEntropyLoss()
-        self.scale = 1 / 255 if train_x.dtype == np.uint8 else 1.0  # pixels stay uint8, as in leanmlp
+        self.scale = float(PIXEL_SCALE) if train_x.dtype == np.uint8 else 1.0  # pixels stay uint8, as in leanmlp
         self.x, self.y = torch.from_numpy(train_x), torch.from_numpy(train_y.astype(np.int64))
         self.valid_x = torch.from_numpy(valid_x).float() * self.scale
         self.valid_y = torch.from_numpy(valid_y.astype(np.int64))
@@ -113,9 +113,9 @@ class SklearnRunner:
     name = "scikit-learn"
 
     def __init__(self, train_x, train_y, valid_x, valid_y, n_classes, seed):
-        scale = np.float32(1 / 255) if train_x.dtype == np.uint8 else np.float32(1)
-        self.x, self.y = train_x.astype(np.float32) * scale, train_y
-        self.valid_x, self.valid_y = valid_x.astype(np.float32) * scale, valid_y
+        as_input = scale_pixels if train_x.dtype == np.uint8 else (lambda x: x)
+        self.x, self.y = as_input(train_x), train_y
+        self.valid_x, self.valid_y = as_input(valid_x), valid_y
         self.classes = np.arange(n_classes)
         self.model = MLPClassifier(HIDDEN, activation="relu", solver="adam", alpha=0.0,
                                    batch_size=BATCH, learning_rate_init=LR, shuffle=True,
@@ -229,8 +229,8 @@ def main():
 
     train_x, train_y, valid_x, valid_y, n_classes = load_data(args.seed)
     with threadpool_limits(args.threads):
-        pca = fit_pca(train_x.astype(np.float32) / 255, n_components=78)
-        scaled = lambda x: pca.transform(x.astype(np.float32) / 255)  # noqa: E731
+        pca = fit_pca(scale_pixels(train_x), n_components=78)
+        scaled = lambda x: pca.transform(scale_pixels(x))  # noqa: E731
         report = {"machine": platform.processor() or platform.machine(), "threads": args.threads,
                   "numpy": np.__version__, "sklearn": sklearn.__version__,
                   "pca78_variance": pca.variance_captured()}

@@ -115,7 +115,7 @@ def test_demo_through_slurm_equals_a_local_run(slurm_cluster, tmp_path):
 
     files = sorted(p.relative_to(local / "results") for p in (local / "results").rglob("*")
                    if p.suffix in (".npz", ".csv", ".json"))
-    assert len(files) > 150
+    assert len(files) > 100  # data, mining, 30 trainings, baselines, tables
     different = [str(f) for f in files if comparable(local / "results" / f) != comparable(cluster / "results" / f)]
     assert not different
     print(f"demo matrix through SLURM: {len(job_ids)} jobs run under sbatch (SLURM job ids "

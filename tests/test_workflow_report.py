@@ -112,10 +112,13 @@ def test_killed_run_resumes_without_redoing_finished_jobs(tmp_path):
     assert workflow.run("--unlock", "--configfile", config).returncode == 0
     result = workflow.run("--cores", "2", "mlp", "--configfile", config, "--rerun-incomplete")
     assert result.returncode == 0, result.output[-3000:]
-    assert all(path.stat().st_mtime_ns == mtime for path, mtime in finished.items())
+    # A job killed after writing its files but before Snakemake recorded it as done is rightly
+    # redone: at most the 2 jobs that --cores 2 had in flight. Every other one is kept.
+    untouched = [path for path, mtime in finished.items() if path.stat().st_mtime_ns == mtime]
+    assert len(untouched) >= len(finished) - 2
     assert len(list(metrics.glob("*/*/seed0/metrics.json"))) == 59
     redone = re.findall(r"rule train_mlp:", result.output)
-    assert len(redone) == 59 - len(finished)
+    assert len(redone) == 59 - len(untouched)
 
 
 def test_paper_config_plans_the_whole_matrix(workflow_dir):
