@@ -5,7 +5,6 @@ import math
 import statistics
 from dataclasses import dataclass
 
-import numpy as np
 
 from .exceptions import ConfigError
 from .models import MLP, MLPSpec

@@ -91,7 +91,9 @@ def learning_curves_figure(histories, title):
                 values = np.array([h[f"{split}_{measure}"].to_numpy()[:epochs] for h in runs])
                 mean = values.mean(axis=0)
                 x = np.arange(1, epochs + 1)
-                ax.plot(x, mean, style, color=colour, label=f"{setting} {split}")
+                # a short run (the quick scale: one epoch) would be an invisible line without markers
+                ax.plot(x, mean, style, color=colour, label=f"{setting} {split}",
+                        marker="o" if epochs <= 10 else None, markersize=3)
                 if len(runs) > 1:
                     spread = values.std(axis=0)
                     ax.fill_between(x, mean - spread, mean + spread, color=colour, alpha=0.15)
