@@ -14,6 +14,7 @@ import numpy as np
 
 from .atomic import save_npz
 from .exceptions import ChecksumError, ConfigError, DataFormatError
+from .data_providers import as_features
 from .pca import PCA
 from .idx import IMAGES_MAGIC, LABELS_MAGIC, decompress_gzip, parse_idx
 
@@ -240,5 +241,5 @@ def load_training_inputs(path):
     Pixels stay uint8 (scaled per batch by the trainer); features are float32.
     """
     with np.load(path) as f:
-        inputs = f["features"] if "features" in f else f["images"].reshape(len(f["labels"]), -1)
+        inputs = f["features"] if "features" in f else as_features(f["images"])
         return inputs, f["labels"], tuple(str(c) for c in f["characters"]), PCA.from_arrays(f)

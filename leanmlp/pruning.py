@@ -72,6 +72,14 @@ def keep_lowest_per_class(scores, labels, quotas):
     return np.sort(order[rank_in_class < quotas[sorted_labels]])
 
 
+def prune_to_targets(scores, labels, n_classes, targets, reference_size):
+    """For every target dict: (its slug, per-class quotas, sorted indices of the kept samples)."""
+    sizes = np.bincount(labels, minlength=n_classes)
+    for target in targets:
+        quotas = class_quotas(sizes, target, reference_size)
+        yield target_slug(target), quotas, keep_lowest_per_class(scores, labels, quotas)
+
+
 def class_means(inputs, labels, n_classes):
     """(n_classes, n_features) float32 mean of every class (accumulated in float64)."""
     counts = np.bincount(labels, minlength=n_classes)

@@ -171,11 +171,8 @@ def comparison(section, quantity, paper, ours, setting="", tolerance=ACCURACY_TO
     elif kind == "ratio":
         row["difference"] = None if missing or not paper else ours / paper
         row["verdict"] = "not run" if missing else "other machine (ratio shown)"
-    elif kind == "count":
-        row["difference"] = None if missing else ours - paper
-        row["verdict"] = "not run" if missing else ("reproduced" if ours == paper else "differs")
-    else:
-        row["difference"] = None
+    else:  # count or fact: exact
+        row["difference"] = None if missing or kind == "fact" else ours - paper
         row["verdict"] = "not run" if missing else ("reproduced" if ours == paper else "differs")
     return row
 

@@ -7,7 +7,7 @@ from threadpoolctl import threadpool_limits
 
 from leanmlp.atomic import write_json
 from leanmlp.baselines import describe, make_baseline
-from leanmlp.data_providers import PIXEL_SCALE
+from leanmlp.data_providers import scale_pixels
 from leanmlp.datasets import load_training_inputs
 from leanmlp.seeding import stage_rng
 from leanmlp.stage import run_stage, stage_logger
@@ -15,7 +15,7 @@ from leanmlp.stage import run_stage, stage_logger
 
 def load(path):
     inputs, labels, _, _ = load_training_inputs(path)
-    return (inputs * PIXEL_SCALE if inputs.dtype == np.uint8 else inputs), labels
+    return (scale_pixels(inputs) if inputs.dtype == np.uint8 else inputs), labels
 
 
 def main(logger):

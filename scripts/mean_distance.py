@@ -7,8 +7,8 @@ from leanmlp.atomic import save_figure, save_npz, write_json
 from leanmlp.data_providers import as_features
 from leanmlp.datasets import load_labelled
 from leanmlp.plots import class_extremes_figure, sorted_score_figure
-from leanmlp.pruning import (class_means, class_quotas, distances_to_class_mean, extremes_per_class,
-                             keep_lowest_per_class, mean_sorted_curve, target_slug)
+from leanmlp.pruning import (class_means, distances_to_class_mean, extremes_per_class, mean_sorted_curve,
+                             prune_to_targets)
 from leanmlp.stage import run_stage, stage_logger
 
 
@@ -20,10 +20,10 @@ def main(logger):
     distances = distances_to_class_mean(pixels, labels, means)
     sizes = np.bincount(labels, minlength=n_classes)
     kept, targets = {}, {}
-    for target in snakemake.params.targets:
-        quotas = class_quotas(sizes, target, len(labels))
-        slug = target_slug(target)
-        kept[slug] = keep_lowest_per_class(distances, labels, quotas).astype(np.int32)
+    for (slug, quotas, indices), target in zip(
+            prune_to_targets(distances, labels, n_classes, snakemake.params.targets, len(labels)),
+            snakemake.params.targets):
+        kept[slug] = indices.astype(np.int32)
         short = [train.characters[c] for c in np.flatnonzero((quotas == sizes) & (quotas < quotas.max()))]
         targets[slug] = {"target": target, "kept": len(kept[slug]), "per_class_max": int(quotas.max()),
                          "per_class_min": int(quotas.min()), "classes_kept_whole": short}

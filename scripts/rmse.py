@@ -10,8 +10,7 @@ from leanmlp.data_providers import scale_pixels
 from leanmlp.datasets import load_labelled
 from leanmlp.pca import fit_pca
 from leanmlp.plots import sorted_score_figure
-from leanmlp.pruning import (class_quotas, keep_lowest_per_class, mean_sorted_curve,
-                             reconstruction_rmse, target_slug)
+from leanmlp.pruning import mean_sorted_curve, prune_to_targets, reconstruction_rmse, target_slug
 from leanmlp.stage import run_stage, stage_logger
 
 
@@ -27,12 +26,11 @@ def main(logger):
     rmse = reconstruction_rmse(inputs, pca, scale=255)
     logger.info("after %s: %d images; PCA-%d refit captures %.2f%%; RMSE median %.1f (0..255 scale)",
                 after, len(base), k, 100 * pca.variance_captured(), np.median(rmse))
-    sizes = np.bincount(labels, minlength=n_classes)
     kept, targets = {}, {}
-    for target in snakemake.params.targets:
-        quotas = class_quotas(sizes, target, len(train.labels))
-        slug = target_slug(target)
-        kept[slug] = np.sort(base[keep_lowest_per_class(rmse, labels, quotas)]).astype(np.int32)
+    for (slug, quotas, indices), target in zip(
+            prune_to_targets(rmse, labels, n_classes, snakemake.params.targets, len(train.labels)),
+            snakemake.params.targets):
+        kept[slug] = np.sort(base[indices]).astype(np.int32)  # indices into the full training set
         targets[slug] = {"target": target, "kept": len(kept[slug]), "per_class_max": int(quotas.max()),
                          "per_class_min": int(quotas.min())}
         logger.info("%s: keeping %d (%d to %d per class)", slug, len(kept[slug]), quotas.min(), quotas.max())
