@@ -1,6 +1,5 @@
 """One training run from a hyperparameter dict (as the config declares it) to its results."""
 
-import itertools
 import math
 import statistics
 from dataclasses import dataclass
@@ -76,6 +75,7 @@ def run_training(hyperparameters, train_data, valid_data, test_data, n_classes, 
     metrics = {
         "epochs_run": len(history),
         "final_train_acc": history[-1]["train_acc"],
+        "final_train_running_acc": history[-1]["train_running_acc"],
         "final_valid_acc": history[-1]["valid_acc"],
         "best_valid_acc": max(record["valid_acc"] for record in history),
         "best_valid_loss_epoch": result.best_epoch,
@@ -83,6 +83,7 @@ def run_training(hyperparameters, train_data, valid_data, test_data, n_classes, 
         "test_acc_best_valid": test_best,
         "seconds_total": sum(seconds),
         "seconds_per_epoch_median": statistics.median(seconds),
+        "train_eval_seconds_median": statistics.median(record["train_eval_seconds"] for record in history),
         "n_train": len(train_data[1]),
         "n_features": spec.n_inputs,
         "n_params": spec.n_params(),
@@ -91,56 +92,3 @@ def run_training(hyperparameters, train_data, valid_data, test_data, n_classes, 
         "diverged_reason": result.diverged_reason,
     }
     return model, result, metrics
-
-
-def grid_run_name(grid, assignment):
-    """`table1_l2` + {'l2': 0.001} -> 'table1_l2-l2~0.001' (Snakemake's Paramspace style)."""
-    parts = [f"{key}~{str(value).replace('/', '.')}" for key, value in assignment.items()]
-    return "-".join([grid, *parts])
-
-
-def expand_experiments(experiments, mining_targets):
-    """All runs of an experiments file: its ``runs`` plus every point of its ``grids``.
-
-    mining_targets : {'mean_distance': [slugs], 'rmse': [slugs]}; a grid value
-        '<method>/*' stands for every target of that method.
-    Returns {run name: hyperparameter overrides (may include 'settings')}.
-    """
-    runs = dict(experiments.get("runs", {}))
-    for grid, spec in experiments.get("grids", {}).items():
-        axes = []
-        for key, values in spec["vary"].items():
-            expanded = []
-            for value in values:
-                if isinstance(value, str) and value.endswith("/*"):
-                    method = value[:-2]
-                    expanded += [f"{method}/{slug}" for slug in mining_targets[method]]
-                else:
-                    expanded.append(value)
-            axes.append([(key, value) for value in expanded])
-        for point in itertools.product(*axes):
-            assignment = dict(point)
-            name = grid_run_name(grid, assignment)
-            if name in runs:
-                raise ConfigError(f"run {name!r} is defined twice")
-            runs[name] = {**spec.get("base", {}), **assignment}
-    return runs
-
-
-def job_hyperparameters(defaults, setting, run):
-    """A job's full hyperparameters: defaults, then the run's keys, then the optimizer setting."""
-    run = {key: value for key, value in run.items() if key != "settings"}
-    return {**defaults, **run, **setting}
-
-
-def variant_runs(runs, base, method, slugs):
-    """The runs that train ``runs[base]``'s model on each pruned set of ``method``, in ``slugs``
-    order: the rows of the paper's tables 3 and 4."""
-    def model_of(run):
-        return {k: v for k, v in run.items() if k not in ("input", "settings")}
-
-    found = []
-    for slug in slugs:
-        found += [name for name, run in runs.items()
-                  if run.get("input") == f"{method}/{slug}" and model_of(run) == model_of(runs[base])][:1]
-    return found

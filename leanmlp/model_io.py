@@ -12,12 +12,14 @@ from .models import MLP, MLPSpec
 from .pca import PCA
 
 
-def save_model(path, model, characters, hyperparameters, best_params=None, pca=None):
-    """Save ``model``'s final parameters and, if given, its best-validation ones."""
+def save_model(path, model, characters, hyperparameters, best_params=None, pca=None, provenance=None):
+    """Save ``model``'s final parameters and, if given, its best-validation ones and the
+    provenance record of the code that trained it."""
     arrays = {"params": model.params,
               "characters": np.array(characters),
               "spec": np.array(json.dumps(model.spec.to_dict())),
-              "hyperparameters": np.array(json.dumps(hyperparameters))}
+              "hyperparameters": np.array(json.dumps(hyperparameters)),
+              "provenance": np.array(json.dumps(provenance))}
     if best_params is not None:
         arrays["best_valid_params"] = best_params
     if pca is not None:
@@ -35,6 +37,7 @@ class Predictor:
         with np.load(path) as f:
             self.spec = MLPSpec(**json.loads(str(f["spec"])))
             self.hyperparameters = json.loads(str(f["hyperparameters"]))
+            self.provenance = json.loads(str(f["provenance"])) if "provenance" in f else None
             self.characters = tuple(str(c) for c in f["characters"])
             self.model = MLP(self.spec, np.random.default_rng(0))
             key = {"final": "params", "best_valid": "best_valid_params"}[which]

@@ -4,7 +4,7 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 
-from .errors import CrossEntropySoftmaxError
+from .losses import SoftmaxCrossEntropy
 from .exceptions import ConfigError
 from .initialisers import GlorotUniformInit
 from .layers import ACTIVATION_LAYERS, AffineLayer, DropoutLayer
@@ -83,7 +83,7 @@ class MLP:
     def __init__(self, spec, rng, dtype=np.float32):
         self.spec = spec
         self.dtype = np.dtype(dtype)  # float64 only for gradient checks
-        self.error = CrossEntropySoftmaxError()
+        self.loss = SoftmaxCrossEntropy()
         penalty = L1Penalty(spec.l1) if spec.l1 else L2Penalty(spec.l2) if spec.l2 else None
         init = GlorotUniformInit(rng)
         sizes = spec.layer_sizes
@@ -136,7 +136,7 @@ class MLP:
         """Forward and backward on one batch; returns (data loss, number correct)."""
         activations = self.fprop(inputs, training=True)
         logits = activations[-1]
-        loss, grads_wrt_logits = self.error.loss_and_grad(logits, labels)
+        loss, grads_wrt_logits = self.loss.loss_and_grad(logits, labels)
         self.bprop(activations, grads_wrt_logits)
         return loss, int(np.count_nonzero(logits.argmax(axis=1) == labels))
 

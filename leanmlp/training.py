@@ -13,10 +13,13 @@ from .learning_rules import LEARNING_RULES
 
 @dataclass
 class TrainingResult:
-    """history: one dict per epoch (epoch, train_loss, train_acc, valid_loss, valid_acc, seconds).
+    """history: one dict per epoch, see ``HISTORY_COLUMNS``.
 
-    train_loss includes the weight penalty; train_loss/acc are running means over the epoch's
-    batches (with dropout active), valid_* come from a deterministic pass after the epoch.
+    train_loss/train_acc are the paper's: a pass in evaluation mode (dropout off) over the whole
+    training split after the epoch, like valid_*; train_loss includes the weight penalty.
+    train_running_loss/acc are the running means over the epoch's batches with dropout active
+    (free, but biased low for dropout models). seconds is the whole epoch, evaluations included;
+    train_eval_seconds is the evaluation-mode train pass alone.
     """
 
     history: list = field(default_factory=list)
@@ -26,12 +29,16 @@ class TrainingResult:
     diverged_reason: str | None = None
 
 
+HISTORY_COLUMNS = ("epoch", "train_loss", "train_acc", "valid_loss", "valid_acc",
+                   "train_running_loss", "train_running_acc", "seconds", "train_eval_seconds")
+
+
 def evaluate(model, inputs, labels, batch_size=2000):
     """Mean data loss and accuracy in evaluation mode (dropout off)."""
     total_loss, correct = 0.0, 0
     for batch_inputs, batch_labels in BatchProvider(inputs, labels, batch_size):
         logits = model.logits(batch_inputs)
-        total_loss += model.error(logits, batch_labels) * len(batch_labels)
+        total_loss += model.loss(logits, batch_labels) * len(batch_labels)
         correct += int(np.count_nonzero(logits.argmax(axis=1) == batch_labels))
     return total_loss / len(labels), correct / len(labels)
 
@@ -43,10 +50,8 @@ def make_learning_rule(name, params, learning_rate, **options):
 
 
 def train_epoch(model, learning_rule, provider):
-    """One pass over ``provider``; returns (mean data loss, accuracy), NaN loss if it blew up.
-
-    train loss/accuracy are running means over the batches (dropout active), which costs
-    nothing extra; a batch whose loss is NaN/inf ends the epoch at once.
+    """One pass over ``provider``; returns the running (mean data loss, accuracy) over its
+    batches with dropout active, NaN loss if it blew up (a NaN/inf batch ends the epoch at once).
     """
     loss_sum, correct, seen = 0.0, 0, 0
     for inputs, labels in provider:
@@ -78,22 +83,30 @@ def train(model, learning_rule, train_data, valid_data, epochs, batch_size, rng,
     for epoch in range(1, epochs + 1):
         start = time.perf_counter()
         penalty_before = model.penalty()
-        data_loss, train_acc = train_epoch(model, learning_rule, provider)
+        data_loss, running_acc = train_epoch(model, learning_rule, provider)
+        penalty = model.penalty()
         # the penalty drifts slowly over an epoch: average its two ends, like the running loss
-        train_loss = data_loss + 0.5 * (penalty_before + model.penalty())
+        running_loss = data_loss + 0.5 * (penalty_before + penalty)
+        eval_start = time.perf_counter()
+        train_loss, train_acc = math.nan, math.nan
+        if math.isfinite(running_loss):  # a blown-up model is not worth a pass over the data
+            train_data_loss, train_acc = evaluate(model, *train_data)
+            train_loss = train_data_loss + penalty
+        eval_seconds = time.perf_counter() - eval_start
         valid_loss, valid_acc = evaluate(model, *valid_data)
         record = {"epoch": epoch, "train_loss": train_loss, "train_acc": train_acc,
                   "valid_loss": valid_loss, "valid_acc": valid_acc,
-                  "seconds": time.perf_counter() - start}
+                  "train_running_loss": running_loss, "train_running_acc": running_acc,
+                  "seconds": time.perf_counter() - start, "train_eval_seconds": eval_seconds}
         result.history.append(record)
         if on_epoch is not None:
             on_epoch(record)
-        if not (math.isfinite(train_loss) and math.isfinite(valid_loss)):
+        if not all(math.isfinite(loss) for loss in (running_loss, train_loss, valid_loss)):
             result.diverged, result.diverged_reason = True, f"loss became NaN/inf in epoch {epoch}"
             break
-        if train_loss > loss_limit:
+        if running_loss > loss_limit:
             result.diverged = True
-            result.diverged_reason = (f"train loss {train_loss:.3g} exceeded {loss_limit:.3g} "
+            result.diverged_reason = (f"train loss {running_loss:.3g} exceeded {loss_limit:.3g} "
                                       f"({divergence_factor:g} x ln {model.spec.n_classes}) in epoch {epoch}")
             break
         if valid_loss < best_valid_loss:

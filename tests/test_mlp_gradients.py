@@ -4,7 +4,7 @@ and a whole network with dropout fixed by a seed."""
 import numpy as np
 import pytest
 
-from leanmlp.errors import CrossEntropySoftmaxError
+from leanmlp.losses import SoftmaxCrossEntropy
 from leanmlp.initialisers import GlorotUniformInit
 from leanmlp.layers import AffineLayer, DropoutLayer, ReluLayer, SigmoidLayer, TanhLayer
 from leanmlp.models import MLP, MLPSpec
@@ -107,7 +107,7 @@ def test_softmax_cross_entropy_gradient_and_stability():
     rng = np.random.default_rng(5)
     logits = rng.normal(size=(4, 6)) * 3
     labels = np.array([0, 5, 2, 2])
-    error = CrossEntropySoftmaxError()
+    error = SoftmaxCrossEntropy()
     assert_close(error.grad(logits, labels), numerical_grad(lambda: error(logits, labels), logits))
     huge = np.array([[1000.0, 0.0], [0.0, -1000.0]], dtype=np.float32)
     assert error(huge, np.array([0, 0])) == pytest.approx(0.0, abs=1e-6)
@@ -133,7 +133,7 @@ def test_whole_network_with_dropout(activation, penalty):
         return model.fprop(x, training=True)
 
     def loss():
-        return model.error(forward()[-1], labels) + model.penalty()
+        return model.loss(forward()[-1], labels) + model.penalty()
 
     pre_activations = [a for layer, a in zip(model.layers, forward()[1:])
                        if isinstance(layer, AffineLayer)][:-1]

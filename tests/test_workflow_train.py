@@ -23,7 +23,7 @@ def test_training_jobs_and_a_diverging_job_still_yield_their_outputs(workflow_di
     assert trained["epochs_run"] == 10 and not trained["diverged"] and trained["test_acc_final"] > 0.8
     assert trained["n_train"] == 1259 and trained["macs_per_sample"] == 64 * 32 + 32 * 10
     history = pd.read_csv(run_dir / "adam_lr0.001/h1x32/seed0/history.csv")
-    assert list(history.columns) == ["epoch", "train_loss", "train_acc", "valid_loss", "valid_acc", "seconds"]
+    assert tuple(history.columns) == HISTORY_COLUMNS
     assert len(history) == 10
 
     exploding = json.loads((run_dir / "exploding/h1x32/seed0/metrics.json").read_text())

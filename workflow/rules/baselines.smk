@@ -4,7 +4,7 @@
 rule baseline:
     input:
         unpack(lambda wildcards: variant_files(baseline_input(wildcards.model))),
-        code=library("baselines", "datasets", "data_providers", "seeding"),
+        code=script_code("baseline"),
     output:
         metrics=f"{RESULTS}/baselines/{{model}}.json",
     params:

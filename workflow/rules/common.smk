@@ -1,42 +1,53 @@
-# Shared helpers: config validation and the paths every stage agrees on.
+# Shared helpers: config validation, the experiment matrix and the paths every stage agrees on.
+import os
 import re
+import sys
 from pathlib import Path
+
+# The workflow runs the leanmlp beside it, whatever else the environment holds: the Snakefile
+# imports it from here, and every stage script (a subprocess) finds it first on PYTHONPATH.
+WORKFLOW_ROOT = Path(workflow.basedir).resolve()
+sys.path.insert(0, str(WORKFLOW_ROOT))
+os.environ["PYTHONPATH"] = os.pathsep.join(
+    [str(WORKFLOW_ROOT)] + [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]
+)
 
 import yaml
 from snakemake.exceptions import WorkflowError
 from snakemake.logging import logger
 from snakemake.utils import validate
 
-import leanmlp
 from leanmlp.baselines import SLOW_BASELINES, baseline_input, check_baseline_name
 from leanmlp.datasets import check_data_config, emnist_file_names, source_kind
 from leanmlp.exceptions import ConfigError
-from leanmlp.experiments import expand_experiments, job_hyperparameters, variant_runs
+from leanmlp.matrix import (
+    job_hyperparameters,
+    mlp_settings,
+    plan_matrix,
+    variant_runs,
+)
+from leanmlp.provenance import imported_modules
 from leanmlp.pruning import target_slug
 from leanmlp.reporting import describe_run
 
-LIBRARY = Path(leanmlp.__file__).parent
+
+def script_code(name):
+    """The leanmlp modules scripts/<name>.py imports, directly or not, as inputs: editing one
+    reruns exactly the jobs whose results it can change."""
+    return imported_modules(WORKFLOW_ROOT / "scripts" / f"{name}.py")
 
 
-def library(*modules):
-    """The leanmlp modules a rule's script relies on, as inputs: editing one reruns its jobs."""
-    return [str(LIBRARY / f"{module}.py") for module in ("stage", "atomic", *modules)]
+def config_error(message):
+    return WorkflowError(f"invalid configuration: {message}")
 
 
 validate(config, "../schemas/config.schema.yaml")
 try:
-    check_data_config(config["data"]["source"], config["data"]["split"], config["data"]["parts"])
+    check_data_config(
+        config["data"]["source"], config["data"]["split"], config["data"]["parts"]
+    )
 except ConfigError as e:
-    raise WorkflowError(f"invalid configuration: {e}")
-
-if "quick" in config:
-    # A smoke-test scale of the same matrix: fewer epochs, subsampled baselines, and its own
-    # results folder, so it never mixes with (or invalidates) a full run's outputs.
-    config["name"] += "_quick"
-    config["mlp"]["defaults"]["epochs"] = config["quick"]["epochs"]
-    config["baselines"]["train_size"] = config["quick"]["baseline_train_size"]
-    logger.warning(f"quick mode: {config['quick']['epochs']} epochs per run, baselines on "
-                   f"{config['quick']['baseline_train_size']} images; results in results/{config['name']}")
+    raise config_error(e)
 
 RESULTS = f"results/{config['name']}"
 DATA = config["data"]
@@ -58,12 +69,13 @@ def convert_inputs(wildcards):
     if SOURCE_KIND == "digits":
         return []
     if SOURCE_KIND == "directory":
-        return [str(Path(DATA["source"], name))
-                for name in emnist_file_names(DATA["split"], wildcards.part).values()]
+        return [
+            str(Path(DATA["source"], name))
+            for name in emnist_file_names(DATA["split"], wildcards.part).values()
+        ]
     return [local_source()]
 
 
-MLP = config["mlp"]
 MINING = config["mining"]
 PRUNING_METHODS = ("mean_distance", "rmse")
 
@@ -73,7 +85,9 @@ def target_slugs(method):
 
 
 # Every training input: raw pixels, PCA-k on the full train set, and each pruned set.
-INPUT_VARIANTS = ["raw", "pca"] + [f"{m}/{slug}" for m in PRUNING_METHODS for slug in target_slugs(m)]
+INPUT_VARIANTS = ["raw", "pca"] + [
+    f"{m}/{slug}" for m in PRUNING_METHODS for slug in target_slugs(m)
+]
 
 
 def split_files(folder):
@@ -83,38 +97,55 @@ def split_files(folder):
 
 def variant_files(variant):
     """The train/valid/test files of an input variant (see INPUT_VARIANTS)."""
-    if variant not in INPUT_VARIANTS:
-        raise WorkflowError(f"unknown training input {variant!r}; known: {', '.join(INPUT_VARIANTS)}")
     return split_files("data" if variant == "raw" else f"mining/{variant}")
 
 
-EXPERIMENTS = yaml.safe_load(Path(MLP["experiments"]).read_text())
+EXPERIMENTS_FILE = config["mlp"]["experiments"]
+if not Path(EXPERIMENTS_FILE).is_file():
+    raise config_error(f"mlp.experiments: no file {EXPERIMENTS_FILE}")
+EXPERIMENTS = yaml.safe_load(Path(EXPERIMENTS_FILE).read_text())
 validate(EXPERIMENTS, "../schemas/experiments.schema.yaml")
-RUNS = expand_experiments(EXPERIMENTS, {method: target_slugs(method) for method in PRUNING_METHODS})
+MLP = {**config["mlp"], **mlp_settings(EXPERIMENTS, config["mlp"])}
+if "quick" in config:
+    # A smoke-test scale of the same matrix: fewer epochs, subsampled baselines, and its own
+    # results folder, so it never mixes with (or invalidates) a full run's outputs.
+    config["name"] += "_quick"
+    RESULTS = f"results/{config['name']}"
+    MLP["defaults"]["epochs"] = config["quick"]["epochs"]
+    config["baselines"]["train_size"] = config["quick"]["baseline_train_size"]
+    logger.warning(
+        f"quick mode: {config['quick']['epochs']} epochs per run, baselines on "
+        f"{config['quick']['baseline_train_size']} images; results in {RESULTS}"
+    )
+try:
+    MATRIX = plan_matrix(
+        EXPERIMENTS,
+        MLP,
+        {method: target_slugs(method) for method in PRUNING_METHODS},
+        INPUT_VARIANTS,
+    )
+except ConfigError as e:
+    raise config_error(f"{EXPERIMENTS_FILE}: {e}")
+RUNS = MATRIX.runs
+ROLES = MATRIX.roles
 
 
 def run_settings(run):
-    return RUNS[run].get("settings", MLP["default_settings"])
+    return MATRIX.settings_of(run, MLP["default_settings"])
 
 
-# Every training job as (setting, run); each is trained once per seed.
+# Every training job as (setting, run); each is trained once per seed of its run.
 JOBS = [(setting, run) for run in RUNS for setting in run_settings(run)]
-for _setting, _run in JOBS:
-    if _setting not in MLP["settings"]:
-        raise WorkflowError(f"run {_run!r} asks for optimizer setting {_setting!r}; "
-                            f"mlp.settings has {', '.join(MLP['settings'])}")
-    if job_hyperparameters(MLP["defaults"], {}, RUNS[_run]).get("input", "raw") not in INPUT_VARIANTS:
-        raise WorkflowError(f"run {_run!r}: unknown input {RUNS[_run]['input']!r}; "
-                            f"known: {', '.join(INPUT_VARIANTS)}")
-
 
 BASELINES = config["baselines"]
-BASELINE_MODELS = BASELINES["models"] + (list(SLOW_BASELINES) if BASELINES.get("slow_models") else [])
+BASELINE_MODELS = BASELINES["models"] + (
+    list(SLOW_BASELINES) if BASELINES.get("slow_models") else []
+)
 for _model in BASELINE_MODELS:
     try:
         check_baseline_name(_model)
     except ConfigError as e:
-        raise WorkflowError(f"invalid configuration: {e}")
+        raise config_error(e)
 
 
 def hyperparameters_of(setting, run):
@@ -126,20 +157,28 @@ def training_inputs(wildcards):
     return variant_files(hyperparameters_of(wildcards.setting, wildcards.run)["input"])
 
 
+def job_folders(jobs=None):
+    """results/<name>/mlp/<setting>/<run>/seed<k> of every (setting, run) job and its seeds."""
+    return [
+        f"{RESULTS}/mlp/{setting}/{run}/seed{seed}"
+        for setting, run in (JOBS if jobs is None else jobs)
+        for seed in MATRIX.seeds[run]
+    ]
+
+
 def job_outputs(filename, jobs=None):
     """The file ``filename`` of every (setting, run) job and seed."""
-    return [f"{RESULTS}/mlp/{setting}/{run}/seed{seed}/{filename}"
-            for setting, run in (JOBS if jobs is None else jobs) for seed in MLP["seeds"]]
+    return [f"{folder}/{filename}" for folder in job_folders(jobs)]
 
 
 # Rows of tables 3 and 4: the table-3 base model on every pruned variant, in target order.
-TABLE3_RUNS = [EXPERIMENTS["table3_base"]] + variant_runs(
-    RUNS, EXPERIMENTS["table3_base"], "mean_distance", target_slugs("mean_distance"))
-TABLE4_RUNS = variant_runs(RUNS, EXPERIMENTS["table3_base"], "rmse", target_slugs("rmse"))
+TABLE3_RUNS = [MATRIX.table3_base] + variant_runs(
+    RUNS, MATRIX.table3_base, "mean_distance", target_slugs("mean_distance")
+)
+TABLE4_RUNS = variant_runs(RUNS, MATRIX.table3_base, "rmse", target_slugs("rmse"))
 # The tables compare the default settings (the record run has its own figure).
 SETTINGS = MLP["default_settings"]
-# The record run: the one that names its own optimizer settings (Adam at the paper's lr 0.1).
-RECORD_RUN = next((run for run in RUNS if "settings" in RUNS[run]), None)
+RECORD_RUN = ROLES.get("record")
 
 
 def slug(text):
@@ -148,21 +187,29 @@ def slug(text):
 
 def curve_figures():
     """Figures 1-11 (the paper's runs, under every setting) and 17 (the record run beside the
-    same model under the default settings): [{file, title, series: [(setting, run)]}]."""
+    best raw model under the default settings): [{file, title, series: [(setting, run)]}]."""
     figures = []
-    for number, run in sorted(EXPERIMENTS["figures"].items()):
+    for number, run in MATRIX.figures.items():
         described = describe_run(job_hyperparameters(MLP["defaults"], {}, RUNS[run]))
-        figures.append({"file": f"{RESULTS}/figures/fig{number:02d}_{slug(run)}.png",
-                        "title": f"Figure {number}: {described}",
-                        "series": [(setting, run) for setting in run_settings(run)]})
-    if RECORD_RUN is not None:
-        same_model = EXPERIMENTS["table2_mlp"][2]
-        figures.append({"file": f"{RESULTS}/figures/fig17_{slug(RECORD_RUN)}.png",
-                        "title": f"Figure 17: the same model under the paper's stated optimizer "
-                                 f"({', '.join(run_settings(RECORD_RUN))}) and under "
-                                 f"{', '.join(run_settings(same_model))}",
-                        "series": [(s, RECORD_RUN) for s in run_settings(RECORD_RUN)]
-                                  + [(s, same_model) for s in run_settings(same_model)]})
+        figures.append(
+            {
+                "file": f"{RESULTS}/figures/fig{number:02d}_{slug(run)}.png",
+                "title": f"Figure {number}: {described}",
+                "series": [(setting, run) for setting in run_settings(run)],
+            }
+        )
+    if RECORD_RUN is not None and "best_raw" in ROLES:
+        same_model = ROLES["best_raw"]
+        figures.append(
+            {
+                "file": f"{RESULTS}/figures/fig17_{slug(RECORD_RUN)}.png",
+                "title": f"Figure 17: the same model under the paper's stated optimizer "
+                f"({', '.join(run_settings(RECORD_RUN))}) and under "
+                f"{', '.join(run_settings(same_model))}",
+                "series": [(s, RECORD_RUN) for s in run_settings(RECORD_RUN)]
+                + [(s, same_model) for s in run_settings(same_model)],
+            }
+        )
     return figures
 
 
@@ -177,4 +224,6 @@ def memory_from_inputs(base_mb, per_input_mb):
 
 def training_runtime(wildcards):
     """Minutes for one training job: about 2 s per epoch of 100,000 x 784 on one core, doubled."""
-    return 10 + int(hyperparameters_of(wildcards.setting, wildcards.run)["epochs"] * 4 / 60)
+    return 10 + int(
+        hyperparameters_of(wildcards.setting, wildcards.run)["epochs"] * 4 / 60
+    )

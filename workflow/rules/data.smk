@@ -3,7 +3,7 @@
 
 rule download:
     input:
-        code=library("download", "datasets"),
+        code=script_code("download"),
     output:
         archive="resources/emnist/{archive}",
     params:
@@ -25,7 +25,7 @@ rule download:
 rule convert:
     input:
         convert_inputs,
-        code=library("datasets", "idx"),
+        code=script_code("convert"),
     output:
         part=f"{RESULTS}/data/converted/{{part}}.npz",
     params:
@@ -51,7 +51,7 @@ rule convert:
 rule split:
     input:
         parts=expand(f"{RESULTS}/data/converted/{{part}}.npz", part=DATA["parts"]),
-        code=library("datasets", "splits", "seeding"),
+        code=script_code("split"),
     output:
         train=f"{RESULTS}/data/train.npz",
         valid=f"{RESULTS}/data/valid.npz",

@@ -5,7 +5,7 @@
 rule pca:
     input:
         **split_files("data"),
-        code=library("pca", "plots", "data_providers", "datasets"),
+        code=script_code("pca"),
     output:
         **split_files("mining/pca"),
         summary=f"{RESULTS}/mining/pca/summary.json",
@@ -28,7 +28,7 @@ rule pca:
 rule mean_distance:
     input:
         train=f"{RESULTS}/data/train.npz",
-        code=library("pruning", "plots", "datasets"),
+        code=script_code("mean_distance"),
     output:
         scores=f"{RESULTS}/mining/mean_distance/scores.npz",
         kept=f"{RESULTS}/mining/mean_distance/kept.npz",
@@ -55,7 +55,7 @@ rule rmse:
         train=f"{RESULTS}/data/train.npz",
         mean_distance_kept=rules.mean_distance.output.kept,
         pca_summary=rules.pca.output.summary,
-        code=library("pruning", "pca", "plots", "datasets"),
+        code=script_code("rmse"),
     output:
         scores=f"{RESULTS}/mining/rmse/scores.npz",
         kept=f"{RESULTS}/mining/rmse/kept.npz",
@@ -82,7 +82,7 @@ rule project_pruned:
         **split_files("data"),
         kept=f"{RESULTS}/mining/{{method}}/kept.npz",
         pca_summary=rules.pca.output.summary,
-        code=library("pca", "datasets", "data_providers"),
+        code=script_code("project_pruned"),
     output:
         **split_files("mining/{method}/{target}"),
     log:
@@ -106,7 +106,7 @@ rule project_pruned:
 rule memory:
     input:
         trains=[variant_files(variant)["train"] for variant in INPUT_VARIANTS],
-        code=library("footprint"),
+        code=script_code("memory"),
     output:
         table=f"{RESULTS}/mining/memory.csv",
     params:

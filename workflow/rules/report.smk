@@ -11,7 +11,7 @@ localrules:
 rule collect:
     input:
         metrics=job_outputs("metrics.json"),
-        code=library("reporting"),
+        code=script_code("collect"),
     output:
         jobs=f"{RESULTS}/tables/mlp_jobs.csv",
         runs=f"{RESULTS}/tables/mlp_runs.csv",
@@ -27,15 +27,28 @@ rule collect:
 
 rule curves:
     input:
-        histories=[f"{RESULTS}/mlp/{setting}/{run}/seed{seed}/history.csv"
-                   for figure in CURVE_FIGURES for setting, run in figure["series"] for seed in MLP["seeds"]],
-        code=library("plots"),
+        histories=[
+            f"{RESULTS}/mlp/{setting}/{run}/seed{seed}/history.csv"
+            for figure in CURVE_FIGURES
+            for setting, run in figure["series"]
+            for seed in MATRIX.seeds[run]
+        ],
+        code=script_code("curves"),
     output:
-        [report(figure["file"], caption="../report/curves.rst", category="Learning curves")
-         for figure in CURVE_FIGURES],
+        [
+            report(figure["file"], caption="../report/curves.rst", category="Learning curves")
+            for figure in CURVE_FIGURES
+        ],
     params:
-        figures=[{"title": f["title"], "settings": [s for s, _ in f["series"]]} for f in CURVE_FIGURES],
-        seeds=MLP["seeds"],
+        figures=[
+            {
+                "title": f["title"],
+                "series": [
+                    {"setting": s, "run": r, "seeds": MATRIX.seeds[r]} for s, r in f["series"]
+                ],
+            }
+            for f in CURVE_FIGURES
+        ],
     log:
         f"{RESULTS}/logs/curves.log",
     benchmark:
@@ -54,24 +67,42 @@ rule tables:
         baselines=rules.baselines.input,
         memory=rules.memory.output.table,
         class_counts=rules.split.output.class_counts,
-        code=library("reporting", "plots", "models"),
+        code=script_code("tables"),
     output:
         **{f"table{n}": f"{RESULTS}/tables/table{n}.csv" for n in range(1, 5)},
-        **{f"table{n}_md": report(f"{RESULTS}/tables/table{n}.md", caption="../report/tables.rst",
-                                  category="Tables") for n in range(1, 5)},
+        **{
+            f"table{n}_md": report(
+                f"{RESULTS}/tables/table{n}.md",
+                caption="../report/tables.rst",
+                category="Tables",
+            )
+            for n in range(1, 5)
+        },
         macs=f"{RESULTS}/tables/macs.csv",
-        macs_md=report(f"{RESULTS}/tables/macs.md", caption="../report/tables.rst", category="Tables"),
+        macs_md=report(
+            f"{RESULTS}/tables/macs.md", caption="../report/tables.rst", category="Tables"
+        ),
         memory_table=f"{RESULTS}/tables/memory.csv",
-        memory_table_md=report(f"{RESULTS}/tables/memory.md", caption="../report/tables.rst",
-                               category="Tables"),
-        pareto=report(f"{RESULTS}/figures/fig16_memory_vs_accuracy.png", caption="../report/pareto.rst",
-                      category="Data mining"),
+        memory_table_md=report(
+            f"{RESULTS}/tables/memory.md", caption="../report/tables.rst", category="Tables"
+        ),
+        pareto=report(
+            f"{RESULTS}/figures/fig16_memory_vs_accuracy.png",
+            caption="../report/pareto.rst",
+            category="Data mining",
+        ),
+        overview=report(
+            f"{RESULTS}/figures/fig00_paper_vs_ours.png",
+            caption="../report/overview.rst",
+            category="Overview",
+        ),
     params:
         settings=SETTINGS,
-        table1=EXPERIMENTS["table1"],
-        table2_mlp=EXPERIMENTS["table2_mlp"],
+        table1=MATRIX.table1,
+        table2_mlp=MATRIX.table2_mlp,
         table3_runs=TABLE3_RUNS,
         table4_runs=TABLE4_RUNS,
+        roles=ROLES,
         mean_distance_slugs=target_slugs("mean_distance"),
         rmse_slugs=target_slugs("rmse"),
     log:
@@ -87,34 +118,45 @@ rule tables:
 rule report:
     input:
         reference="config/paper_reference.yaml",
+        jobs=rules.collect.output.jobs,
         runs=rules.collect.output.runs,
         split_summary=rules.split.output.summary,
         class_counts=rules.split.output.class_counts,
         pca_summary=rules.pca.output.summary,
         memory=rules.memory.output.table,
-        pca_histories=[f"{RESULTS}/mlp/{s}/{EXPERIMENTS['table3_base']}/seed{MLP['seeds'][0]}/history.csv"
-                       for s in run_settings(EXPERIMENTS["table3_base"])],
+        pca_histories=[
+            f"{RESULTS}/mlp/{s}/{MATRIX.table3_base}/seed{seed}/history.csv"
+            for s in SETTINGS
+            for seed in MATRIX.seeds[MATRIX.table3_base]
+        ],
         **{k: v for k, v in rules.tables.output.items()},
-        figures=sorted(rules.curves.output + [rules.tables.output.pareto, rules.pca.output.figure,
-                                              rules.mean_distance.output.fig_extremes,
-                                              rules.mean_distance.output.fig_curve, rules.rmse.output.figure]),
-        code=library("reporting"),
+        figures=sorted(
+            rules.curves.output
+            + [
+                rules.tables.output.pareto,
+                rules.pca.output.figure,
+                rules.mean_distance.output.fig_extremes,
+                rules.mean_distance.output.fig_curve,
+                rules.rmse.output.figure,
+            ]
+        ),
+        code=script_code("report"),
     output:
         report=f"{RESULTS}/report.md",
     params:
         name=config["name"],
         data=DATA,
+        quick=config.get("quick"),
         seeds=MLP["seeds"],
+        run_seeds=MATRIX.seeds,
         epochs=MLP["defaults"]["epochs"],
-        settings=run_settings(EXPERIMENTS["table3_base"]),
-        figures=EXPERIMENTS["figures"],
-        table1=EXPERIMENTS["table1"],
-        table2_mlp=EXPERIMENTS["table2_mlp"],
-        table3_base=EXPERIMENTS["table3_base"],
-        table3_runs=TABLE3_RUNS,
-        table4_runs=TABLE4_RUNS,
+        settings=SETTINGS,
+        roles=ROLES,
+        claims=MATRIX.claims,
+        figures=MATRIX.figures,
+        table1=MATRIX.table1,
+        table3_base=MATRIX.table3_base,
         rmse_slugs=target_slugs("rmse"),
-        record_run=RECORD_RUN,
         record_settings=run_settings(RECORD_RUN) if RECORD_RUN else [],
         benchmarks=f"{RESULTS}/benchmarks",
     log:

@@ -4,7 +4,7 @@
 rule train_mlp:
     input:
         unpack(training_inputs),
-        code=library("models", "layers", "errors", "penalties", "initialisers", "learning_rules", "training", "data_providers", "experiments", "model_io", "datasets", "seeding"),
+        code=script_code("train_mlp"),
     output:
         history=f"{RESULTS}/mlp/{{setting}}/{{run}}/seed{{seed}}/history.csv",
         model=f"{RESULTS}/mlp/{{setting}}/{{run}}/seed{{seed}}/model.npz",

@@ -1,0 +1,190 @@
+"""The experiment matrix as declared data: runs and grids, the roles the claims compare, the
+figures and tables they fill, and how many seeds each run gets.
+
+``plan_matrix`` checks every name against every other and every run's hyperparameters
+against the model's rules, so a config mistake fails while the workflow is parsed, naming
+the key, before any job runs.
+"""
+
+import difflib
+import itertools
+from dataclasses import dataclass, field
+
+from .exceptions import ConfigError
+from .experiments import split_hyperparameters
+
+# Keys of a run that steer the matrix rather than the model.
+MATRIX_KEYS = ("settings", "seeds")
+
+
+def grid_run_name(grid, assignment):
+    """`table1_l2` + {'l2': 0.001} -> 'table1_l2-l2~0.001' (Snakemake's Paramspace style)."""
+    parts = [f"{key}~{str(value).replace('/', '.')}" for key, value in assignment.items()]
+    return "-".join([grid, *parts])
+
+
+def expand_grid_value(value, mining_targets):
+    """'<method>/*' stands for every target of that pruning method, in the config's order."""
+    if isinstance(value, str) and value.endswith("/*"):
+        method = value[:-2]
+        if method not in mining_targets:
+            raise ConfigError(f"grid value {value!r}: no pruning method {method!r}; "
+                              f"known: {', '.join(mining_targets)}")
+        return [f"{method}/{slug}" for slug in mining_targets[method]]
+    return [value]
+
+
+def expand_experiments(experiments, mining_targets):
+    """All runs of an experiments file: its ``runs`` plus every point of its ``grids``.
+
+    mining_targets : {'mean_distance': [slugs], 'rmse': [slugs]}
+    Returns {run name: hyperparameter overrides (may include 'settings' and 'seeds')}.
+    """
+    runs = dict(experiments.get("runs", {}))
+    for grid, spec in experiments.get("grids", {}).items():
+        axes = [[(key, expanded) for value in values for expanded in expand_grid_value(value, mining_targets)]
+                for key, values in spec["vary"].items()]
+        for point in itertools.product(*axes):
+            assignment = dict(point)
+            name = grid_run_name(grid, assignment)
+            if name in runs:
+                raise ConfigError(f"run {name!r} is defined twice")
+            runs[name] = {**spec.get("base", {}), **assignment}
+    return runs
+
+
+def job_hyperparameters(defaults, setting, run):
+    """A job's full hyperparameters: defaults, then the run's keys, then the optimizer setting."""
+    model = {key: value for key, value in run.items() if key not in MATRIX_KEYS}
+    return {**defaults, **model, **setting}
+
+
+def model_of(run):
+    """What a run trains, apart from its input and matrix keys."""
+    return {key: value for key, value in run.items() if key not in ("input", *MATRIX_KEYS)}
+
+
+def variant_runs(runs, base, method, slugs):
+    """The runs that train ``runs[base]``'s model on each pruned set of ``method``, in ``slugs``
+    order: the rows of the paper's tables 3 and 4."""
+    found = []
+    for slug in slugs:
+        found += [name for name, run in runs.items()
+                  if run.get("input") == f"{method}/{slug}" and model_of(run) == model_of(runs[base])][:1]
+    return found
+
+
+def unknown_name(kind, name, known, where):
+    """A ConfigError for a name that is not among ``known``, with the closest spellings."""
+    close = difflib.get_close_matches(str(name), [str(k) for k in known], n=3, cutoff=0.6)
+    hint = f"; did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
+    return ConfigError(f"{where}: unknown {kind} {name!r}{hint}")
+
+
+@dataclass
+class Matrix:
+    """The resolved matrix. runs: {name: overrides}; seeds: {name: [seeds]}; roles:
+    {role: run}; figures, table1, table2_mlp: {the paper's figure or row number: run}, in
+    number order; claims: list of claim dicts."""
+
+    runs: dict
+    seeds: dict
+    roles: dict
+    figures: dict
+    table1: dict
+    table2_mlp: dict
+    table3_base: str
+    claims: list = field(default_factory=list)
+
+    def settings_of(self, run, default_settings):
+        return self.runs[run].get("settings", default_settings)
+
+
+def resolve_role(role, spec, runs, mining_targets):
+    """A role's run: ``{run: NAME}``, or ``{model_of: NAME, input: METHOD/#N}`` for the run that
+    trains NAME's model on target N (1-based, in the config's order) of a pruning method."""
+    where = f"experiments roles.{role}"
+    if "run" in spec:
+        if spec["run"] not in runs:
+            raise unknown_name("run", spec["run"], runs, where)
+        return spec["run"]
+    base = spec["model_of"]
+    if base not in runs:
+        raise unknown_name("run", base, runs, f"{where}.model_of")
+    method, _, number = spec["input"].partition("/#")
+    if method not in mining_targets:
+        raise unknown_name("pruning method", method, mining_targets, f"{where}.input")
+    slugs = mining_targets[method]
+    if not number.isdigit() or not 1 <= int(number) <= len(slugs):
+        raise ConfigError(f"{where}.input {spec['input']!r}: the config has {method} targets "
+                          f"#1..#{len(slugs)}")
+    found = variant_runs(runs, base, method, [slugs[int(number) - 1]])
+    if not found:
+        raise ConfigError(f"{where}: no run trains {base!r}'s model on {method}/{slugs[int(number) - 1]}")
+    return found[0]
+
+
+def check_run(name, run, defaults, settings, default_settings, input_variants):
+    """Every job of a run must build a model: known keys, values in range, known settings."""
+    for setting in run.get("settings", default_settings):
+        if setting not in settings:
+            raise unknown_name("optimizer setting", setting, settings, f"run {name!r}")
+        hyperparameters = job_hyperparameters(defaults, settings[setting], run)
+        if hyperparameters.get("input", "raw") not in input_variants:
+            raise unknown_name("input", hyperparameters.get("input"), input_variants, f"run {name!r}")
+        try:
+            split_hyperparameters(hyperparameters, n_inputs=1, n_classes=2)
+        except (ConfigError, TypeError, ValueError) as e:
+            raise ConfigError(f"run {name!r} under {setting}: {e}") from None
+
+
+def mlp_settings(experiments, mlp_config):
+    """The optimizer settings, default settings and hyperparameter defaults of the experiments
+    file, with the config's mlp section laid over them (a setting by name, a default by key)."""
+    return {"settings": {**experiments["settings"], **mlp_config.get("settings", {})},
+            "default_settings": mlp_config.get("default_settings", experiments["default_settings"]),
+            "defaults": {**experiments["defaults"], **mlp_config.get("defaults", {})}}
+
+
+def plan_matrix(experiments, mlp, mining_targets, input_variants):
+    """Resolve and check an experiments file (already schema-validated) against the config.
+
+    mlp : the config's ``mlp`` section after defaults are merged (settings, default_settings,
+        defaults, seeds)
+    mining_targets : {'mean_distance': [slugs], 'rmse': [slugs]} in the config's order
+    input_variants : the training inputs the config provides ('raw', 'pca', 'rmse/<slug>', ...)
+    """
+    runs = expand_experiments(experiments, mining_targets)
+    for name, run in runs.items():
+        check_run(name, run, mlp["defaults"], mlp["settings"], mlp["default_settings"], input_variants)
+
+    roles, seeds = {}, {name: list(run["seeds"]) for name, run in runs.items() if "seeds" in run}
+    role_seeds = {}
+    for role, spec in experiments.get("roles", {}).items():
+        roles[role] = resolve_role(role, spec, runs, mining_targets)
+        if "seeds" in spec:
+            role_seeds.setdefault(roles[role], set()).update(spec["seeds"])
+    for run, extra in role_seeds.items():
+        seeds.setdefault(run, sorted(extra))
+    for name in runs:
+        seeds.setdefault(name, list(mlp["seeds"]))
+
+    def check_listed(where, run):
+        if run not in runs:
+            raise unknown_name("run", run, runs, f"experiments {where}")
+        return run
+
+    figures, table1, table2 = ({int(number): check_listed(f"{key}.{number}", run)
+                                for number, run in sorted(experiments[key].items(), key=lambda item: int(item[0]))}
+                               for key in ("figures", "table1", "table2_mlp"))
+    table3_base = check_listed("table3_base", experiments["table3_base"])
+    claims = experiments.get("claims", [])
+    for claim in claims:
+        for key in ("of", "minus", "relative_to"):
+            if key in claim and claim[key] not in roles:
+                raise unknown_name("role", claim[key], roles, f"experiments claim {claim['id']!r} {key}")
+    ids = [claim["id"] for claim in claims]
+    duplicated = sorted({i for i in ids if ids.count(i) > 1})
+    if duplicated:
+        raise ConfigError(f"experiments claims: id {duplicated[0]!r} is used twice")
+    return Matrix(runs, seeds, roles, figures, table1, table2, table3_base, claims)

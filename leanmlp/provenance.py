@@ -1,0 +1,95 @@
+"""Which code and which config made a result: the git commit of the workflow that holds this
+package (and whether its tree had uncommitted changes), the package's path, a hash of the
+config and the versions of the libraries that computed it."""
+
+import ast
+import hashlib
+import json
+import platform
+import subprocess
+from importlib import metadata
+from pathlib import Path
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+LIBRARIES = ("numpy", "scikit-learn", "pandas", "matplotlib", "snakemake")
+
+
+def git(*args, cwd=PACKAGE_DIR):
+    """stdout of a git command in the workflow's folder, or None where git or the repo is missing."""
+    try:
+        done = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, timeout=30)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    return done.stdout.strip() if done.returncode == 0 else None
+
+
+def config_hash(config):
+    """A short, order-independent hash of a config dict."""
+    text = json.dumps(config, sort_keys=True, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def library_versions():
+    versions = {"python": platform.python_version()}
+    for name in LIBRARIES:
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            versions[name] = None
+    return versions
+
+
+def provenance(config=None):
+    """{commit, dirty, package, config_hash, versions}; commit is None outside a git checkout."""
+    commit = git("rev-parse", "HEAD")
+    status = git("status", "--porcelain") if commit else None
+    return {"commit": commit, "dirty": bool(status) if status is not None else None,
+            "package": str(PACKAGE_DIR), "config_hash": config_hash(config) if config is not None else None,
+            "versions": library_versions()}
+
+
+def describe(record):
+    """'commit 1a2b3c4d5e6f (uncommitted changes), leanmlp at /path' for a log or a report."""
+    if not record:
+        return "provenance not recorded"
+    commit = record.get("commit")
+    text = f"commit {commit[:12]}" if commit else "no git commit (not a checkout)"
+    if record.get("dirty"):
+        text += " (with uncommitted changes)"
+    text += f", leanmlp at {record.get('package')}"
+    if record.get("config_hash"):
+        text += f", config {record['config_hash']}"
+    return text
+
+
+def imported_modules(path, package="leanmlp", package_dir=PACKAGE_DIR):
+    """The modules of ``package`` that the Python file ``path`` imports, directly or through
+    each other: what a stage's results depend on. Returns sorted module file paths."""
+    # importing any module runs the package's __init__ first
+    seen, pending = set(), [Path(path)]
+    while pending:
+        tree = ast.parse(pending.pop().read_text())
+        for node in ast.walk(tree):
+            names = []
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom):
+                if node.level:  # a relative import inside the package
+                    base = [node.module] if node.module else [alias.name for alias in node.names]
+                    names = [f"{package}.{name}" for name in base]
+                elif node.module == package:  # from leanmlp import x
+                    names = [f"{package}.{alias.name}" for alias in node.names]
+                else:
+                    names = [node.module]
+            for name in names:
+                parts = name.split(".")
+                if parts[0] != package:
+                    continue
+                module = parts[1] if len(parts) > 1 else "__init__"
+                file = package_dir / f"{module}.py"
+                if file.is_file() and file not in seen:
+                    seen.add(file)
+                    pending.append(file)
+    if seen:
+        seen.add(package_dir / "__init__.py")
+    return sorted(str(file) for file in seen)
