@@ -6,10 +6,11 @@ scripts read the files and write the results.
 
 import json
 import math
+import os
 
-import numpy as np
 import pandas as pd
 
+from .claims import seed_summary
 from .models import MLPSpec
 
 ACCURACY_TOLERANCE = 0.01  # within 1 percentage point counts as reproduced
@@ -21,7 +22,7 @@ def describe_run(hyperparameters):
     sizes = set(hidden)
     text = f"{len(hidden)}x{hidden[0]}" if len(sizes) == 1 else "-".join(map(str, hidden))
     if hyperparameters.get("dropout_keep") is not None:
-        text += f", dropout {hyperparameters['dropout_keep']}"
+        text += f", dropout keep {hyperparameters['dropout_keep']}"
     for penalty in ("l1", "l2"):
         if hyperparameters.get(penalty):
             text += f", {penalty.upper()} {hyperparameters[penalty]:g}"
@@ -42,31 +43,44 @@ def job_table(metrics):
     return pd.DataFrame(rows)
 
 
-MEASURES = ("final_train_acc", "final_valid_acc", "best_valid_acc", "test_acc_final",
-            "test_acc_best_valid", "seconds_total", "seconds_per_epoch_median", "best_valid_loss_epoch")
+MEASURES = ("final_train_acc", "final_train_running_acc", "final_valid_acc", "best_valid_acc",
+            "test_acc_final", "test_acc_best_valid", "seconds_total", "seconds_per_epoch_median",
+            "train_eval_seconds_median", "best_valid_loss_epoch")
 
 
 def aggregate_seeds(jobs):
-    """Mean and standard deviation over seeds per (setting, run); std is 0 for one seed."""
-    grouped = jobs.groupby(["setting", "run"], sort=False)
-    table = grouped[list(MEASURES)].mean()
-    spread = grouped[list(MEASURES)].std(ddof=0).add_suffix("_std")
-    extra = grouped.agg(n_seeds=("seed", "size"), diverged=("diverged", "sum"),
-                        description=("description", "first"), n_train=("n_train", "first"),
-                        n_features=("n_features", "first"), epochs_run=("epochs_run", "min"))
-    return pd.concat([table, spread, extra], axis=1).reset_index()
+    """Per (setting, run): mean, standard deviation (ddof 1, NaN for one seed) and the half
+    width of the 95% t-interval over seeds of every measure, the seed count and divergences."""
+    rows = []
+    for (setting, run), group in jobs.groupby(["setting", "run"], sort=False):
+        row = {"setting": setting, "run": run, "n_seeds": len(group), "diverged": int(group.diverged.sum()),
+               "description": group.description.iloc[0], "n_train": group.n_train.iloc[0],
+               "n_features": group.n_features.iloc[0], "epochs_run": group.epochs_run.min()}
+        for measure in MEASURES:
+            summary = seed_summary(group[measure].dropna()) if measure in group else seed_summary([])
+            row[measure] = summary["mean"]
+            row[f"{measure}_std"] = summary["std"]
+            row[f"{measure}_ci"] = summary["ci_high"] - summary["mean"]
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def missing(value):
+    return value is None or (isinstance(value, float) and math.isnan(value))
 
 
 def mean_std_text(mean, std, n_seeds, digits=4):
-    """'0.8410' for one seed, '0.8410 ± 0.0021' for several; '—' for a missing value."""
-    if mean is None or (isinstance(mean, float) and math.isnan(mean)):
+    """'0.8410 (1 seed)', '0.8410 ± 0.0021 (3 seeds)' (± one standard deviation); '—' if missing."""
+    if missing(mean):
         return "—"
-    return f"{mean:.{digits}f}" if n_seeds < 2 else f"{mean:.{digits}f} ± {std:.{digits}f}"
+    if n_seeds < 2 or missing(std):
+        return f"{mean:.{digits}f}"
+    return f"{mean:.{digits}f} ± {std:.{digits}f} ({n_seeds} seeds)"
 
 
 def verdict(paper, ours, tolerance=ACCURACY_TOLERANCE):
     """reproduced (within tolerance), close (within 3x), differs, or not run."""
-    if ours is None or (isinstance(ours, float) and math.isnan(ours)):
+    if missing(ours):
         return "not run"
     difference = abs(ours - paper)
     if difference <= tolerance:
@@ -74,12 +88,17 @@ def verdict(paper, ours, tolerance=ACCURACY_TOLERANCE):
     return "close" if difference <= 3 * tolerance else "differs"
 
 
-def paper_rows_table(aggregated, runs, reference, settings, columns):
-    """A paper table in its own row order: for each (paper row, run) and setting, the paper's
-    numbers beside ours. ``columns`` maps paper keys to our measures, e.g. {'valid': 'final_valid_acc'}."""
-    rows = []
+def paper_rows_table(aggregated, rows, reference, settings, columns):
+    """A paper table in its own row order: for each paper row, its run and every setting, the
+    paper's numbers beside ours (mean, std, 95% half width, seeds).
+
+    rows : {paper row number (1-based, as in the reference): run}
+    columns : paper keys -> our measures, e.g. {'valid': 'final_valid_acc'}
+    """
+    table = []
     indexed = aggregated.set_index(["setting", "run"])
-    for number, (run, paper) in enumerate(zip(runs, reference), start=1):
+    for number, run in sorted(rows.items()):
+        paper = reference[number - 1]
         for setting in settings:
             row = {"row": number, "run": run, "setting": setting}
             found = (setting, run) in indexed.index
@@ -88,12 +107,12 @@ def paper_rows_table(aggregated, runs, reference, settings, columns):
             row["n_train"] = int(job["n_train"]) if found else None
             for paper_key, measure in columns.items():
                 row[f"paper_{paper_key}"] = paper.get(paper_key)
-                row[f"ours_{paper_key}"] = float(job[measure]) if found else math.nan
-                row[f"ours_{paper_key}_std"] = float(job[f"{measure}_std"]) if found else math.nan
+                for suffix in ("", "_std", "_ci"):
+                    row[f"ours_{paper_key}{suffix}"] = float(job[f"{measure}{suffix}"]) if found else math.nan
             row["n_seeds"] = int(job["n_seeds"]) if found else 0
             row["diverged"] = int(job["diverged"]) if found else 0
-            rows.append(row)
-    return pd.DataFrame(rows)
+            table.append(row)
+    return pd.DataFrame(table)
 
 
 def wide_markdown(table, columns, settings):
@@ -102,7 +121,7 @@ def wide_markdown(table, columns, settings):
     for _, group in table.groupby("row", sort=True):
         first = group.iloc[0]
         line = {"model": first["model"]}
-        if first.get("n_train") is not None and not pd.isna(first.get("n_train")):
+        if not missing(first.get("n_train")) and not pd.isna(first.get("n_train")):
             line["train samples"] = f"{int(first['n_train']):,}"
         for key in columns:
             paper = first[f"paper_{key}"]
@@ -114,9 +133,96 @@ def wide_markdown(table, columns, settings):
                     continue
                 job = job.iloc[0]
                 text = mean_std_text(job[f"ours_{key}"], job[f"ours_{key}_std"], job["n_seeds"])
+                if job["n_seeds"] == 0:
+                    text = "not run"
                 line[f"{setting} {key}"] = text + (" (diverged)" if job["diverged"] else "")
         lines.append(line)
     return pd.DataFrame(lines).to_markdown(index=False)
+
+
+def overview_panel(table, columns):
+    """One panel of figure 0 from a ``paper_rows_table``: a line per (paper row, column),
+    labelled by what differs between the rows. Returns (lines, the model part the rows share)."""
+    models = list(dict.fromkeys(table.model))
+    shared = os.path.commonprefix(models) if len(models) > 1 else ""
+    shared = shared[:shared.rfind(" ") + 1]  # cut at a word boundary
+
+    def label(row, key):
+        name = row.model[len(shared):].replace("mean_distance/", "mean distance ").replace("rmse/", "RMSE ")
+        return f"{row.row} {name}" + (f": {key}" if len(columns) > 1 else "")
+
+    lines = pd.DataFrame([
+        {"label": label(row, key), "paper": getattr(row, f"paper_{key}"), "setting": row.setting,
+         "mean": getattr(row, f"ours_{key}"), "ci": getattr(row, f"ours_{key}_ci"), "n_seeds": row.n_seeds}
+        for row in table.itertuples() for key in columns])
+    return lines, shared.strip().rstrip(",")
+
+
+def table2(aggregated, baselines, reference, mlp_rows, settings):
+    """Table 2: valid accuracy and training seconds of the MLPs (per setting) and the baselines,
+    each beside the paper's row. mlp_rows : {paper row number: run}; baselines : their JSON dicts."""
+    rows = []
+    indexed = aggregated.set_index(["setting", "run"])
+    for number, run in sorted(mlp_rows.items()):
+        paper = reference[number - 1]
+        for setting in settings:
+            found = (setting, run) in indexed.index
+            job = indexed.loc[(setting, run)] if found else {}
+            rows.append({"model": f"MLP {job['description']}" if found else run, "run": run, "setting": setting,
+                         "paper_model": paper["model"], "paper_valid": paper["valid"],
+                         "paper_seconds": paper["seconds"], "ours_valid": job.get("final_valid_acc", math.nan),
+                         "ours_test": job.get("test_acc_final", math.nan),
+                         "ours_seconds": job.get("seconds_total", math.nan),
+                         "n_seeds": int(job["n_seeds"]) if found else 0})
+    by_label = {paper["model"].replace("PCA-78 + ", "PCA + "): paper for paper in reference[len(mlp_rows):]}
+    for baseline in baselines:
+        paper = by_label.get(baseline["label"], {})
+        rows.append({"model": baseline["label"], "run": baseline["model"], "setting": "—",
+                     "paper_model": paper.get("model"),
+                     "paper_valid": paper.get("valid"), "paper_seconds": paper.get("seconds"),
+                     "ours_valid": baseline["valid_acc"], "ours_test": baseline["test_acc"],
+                     "ours_seconds": baseline["fit_seconds"], "n_seeds": 1})
+    return pd.DataFrame(rows)
+
+
+def table2_markdown(table):
+    def number(value, digits):
+        return "—" if missing(value) or pd.isna(value) else f"{value:.{digits}f}"
+
+    return table.assign(
+        paper_valid=table.paper_valid.map(lambda v: number(v, 4)),
+        paper_seconds=table.paper_seconds.map(lambda v: number(v, 2)),
+        ours_valid=table.ours_valid.map(lambda v: number(v, 4)), ours_test=table.ours_test.map(lambda v: number(v, 4)),
+        ours_seconds=table.ours_seconds.map(lambda v: number(v, 1)),
+    ).to_markdown(index=False)
+
+
+def memory_table(memory, paper_mb):
+    """Memory of every training-set variant with the paper's number where it gives one.
+    memory : the mining stage's table; paper_mb : {variant: MB}."""
+    table = memory.assign(memory_mb=(memory["memory"] + memory["transform"]) / 1e6,
+                          paper_mb=memory.variant.map(paper_mb))
+    return table[["variant", "n_samples", "n_features", "memory_mb", "share_of_raw", "disk", "paper_mb"]]
+
+
+def memory_markdown(table):
+    return table.assign(
+        memory_mb=table.memory_mb.map("{:.2f}".format), share_of_raw=table.share_of_raw.map("{:.1%}".format),
+        disk=(table.disk / 1e6).map("{:.2f}".format),
+        paper_mb=table.paper_mb.map(lambda v: "" if pd.isna(v) else f"{v:g}"),
+    ).rename(columns={"disk": "disk_mb"}).to_markdown(index=False)
+
+
+def memory_accuracy_points(aggregated, memory, variant_runs, settings):
+    """Figure 16's points: (setting, variant, memory_mb, test_acc) of the run trained on each
+    variant. variant_runs : {variant: run}; memory : ``memory_table``'s output."""
+    indexed = aggregated.set_index(["setting", "run"])
+    sizes = memory.set_index("variant").memory_mb
+    return pd.DataFrame([
+        {"setting": setting, "variant": variant, "memory_mb": sizes[variant],
+         "test_acc": indexed.loc[(setting, run), "test_acc_final"]}
+        for setting in settings for variant, run in variant_runs.items()
+        if (setting, run) in indexed.index and variant in sizes.index])
 
 
 def convolution_multiplications(size, kernel, stride, padding, n_kernels):
@@ -144,52 +250,3 @@ def macs_table(specs, paper_printed):
     ])
     return pd.concat([table, notes], ignore_index=True)
 
-
-def pareto_front(points):
-    """Indices of the points not dominated in (lower memory, higher accuracy), by memory."""
-    order = sorted(range(len(points)), key=lambda i: (points[i][0], -points[i][1]))
-    front, best = [], -np.inf
-    for i in order:
-        if points[i][1] > best:
-            front.append(i)
-            best = points[i][1]
-    return front
-
-
-def comparison(section, quantity, paper, ours, setting="", tolerance=ACCURACY_TOLERANCE, kind="accuracy"):
-    """One line of the report's paper-versus-reproduction table.
-
-    kind: 'accuracy' (verdict within ``tolerance``), 'ratio' (ours / paper, no verdict: a
-    different machine), 'count' (exact), or 'fact' (a statement compared as text).
-    """
-    row = {"section": section, "quantity": quantity, "setting": setting, "paper": paper, "ours": ours,
-           "kind": kind}
-    missing = ours is None or (isinstance(ours, float) and math.isnan(ours))
-    if kind == "accuracy":
-        row["difference"] = None if missing else ours - paper
-        row["verdict"] = verdict(paper, ours, tolerance)
-    elif kind == "ratio":
-        row["difference"] = None if missing or not paper else ours / paper
-        row["verdict"] = "not run" if missing else "other machine (ratio shown)"
-    else:  # count or fact: exact
-        row["difference"] = None if missing or kind == "fact" else ours - paper
-        row["verdict"] = "not run" if missing else ("reproduced" if ours == paper else "differs")
-    return row
-
-
-def comparisons_markdown(rows):
-    """The comparison rows as a Markdown table with readable numbers."""
-    def show(value, difference_of=None):
-        if value is None or (isinstance(value, float) and math.isnan(value)):
-            return "—"
-        if difference_of == "ratio":
-            return f"×{value:.3g}"
-        if difference_of is not None:
-            return f"{value:+.4f}" if isinstance(value, float) else f"{value:+d}"
-        return f"{value:.4g}" if isinstance(value, float) else str(value)
-
-    table = pd.DataFrame(rows)
-    table["paper"] = [f"{v:g}" if isinstance(v, float) else show(v) for v in table.paper]  # exactly as printed
-    table["ours"] = [show(v) for v in table.ours]
-    table["difference"] = [show(v, kind) for v, kind in zip(table.difference, table.kind)]
-    return table.drop(columns="kind").to_markdown(index=False)

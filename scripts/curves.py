@@ -3,16 +3,22 @@
 import pandas as pd
 
 from leanmlp.atomic import save_figure
-from leanmlp.plots import learning_curves_figure
+from leanmlp.plots import learning_curves_figure, setting_colours
 from leanmlp.stage import run_stage, stage_logger
 
 
 def main(logger):
     paths = iter(snakemake.input.histories)
+    colours = setting_colours(snakemake.params.all_settings)
     for figure, output in zip(snakemake.params.figures, snakemake.output):
-        histories = {setting: [pd.read_csv(next(paths)) for _ in snakemake.params.seeds]
-                     for setting in figure["settings"]}
-        save_figure(output, learning_curves_figure(histories, figure["title"]))
+        settings = [series["setting"] for series in figure["series"]]
+        distinct = len(set(settings)) == len(settings)
+        histories, series_colours = {}, {}
+        for series in figure["series"]:
+            label = series["setting"] if distinct else f"{series['setting']} {series['run']}"
+            histories[label] = [pd.read_csv(next(paths)) for _ in series["seeds"]]
+            series_colours[label] = colours[series["setting"]]
+        save_figure(output, learning_curves_figure(histories, figure["title"], series_colours))
         logger.info("%s: %s", output, figure["title"])
 
 

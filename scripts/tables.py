@@ -1,5 +1,5 @@
-"""Stage tables: tables 1-4 in the paper's layout, the multiply-accumulate and memory tables,
-and figure 16 (test accuracy against training-set memory)."""
+"""Stage tables: the paper's tables 1-4 with our numbers beside its, the MAC and memory tables,
+figure 0 (every table row, paper against ours) and figure 16 (accuracy against memory)."""
 
 import json
 
@@ -8,97 +8,63 @@ import yaml
 
 from leanmlp.atomic import atomic_path, save_figure, write_text
 from leanmlp.models import MLPSpec
-from leanmlp.plots import memory_accuracy_figure
-from leanmlp.reporting import macs_table, mean_std_text, paper_rows_table, wide_markdown
+from leanmlp.plots import memory_accuracy_figure, paper_vs_ours_figure, setting_colours
+from leanmlp.reporting import (macs_table, memory_accuracy_points, memory_markdown, memory_table,
+                               overview_panel, paper_rows_table, table2, table2_markdown, wide_markdown)
 from leanmlp.stage import run_stage, stage_logger
 
 ACCURACY_COLUMNS = {"train": "final_train_acc", "valid": "final_valid_acc"}
 PRUNED_COLUMNS = {"valid": "final_valid_acc", "test": "test_acc_final"}
 
 
-def save_table(stem, table, markdown, logger):
-    with atomic_path(f"{stem}.csv") as tmp:
+def save_table(path, table, markdown, logger):
+    with atomic_path(path) as tmp:
         table.to_csv(tmp, index=False)
-    write_text(f"{stem}.md", markdown + "\n")
-    logger.info("%s: %d rows", stem, len(table))
-
-
-def table2(runs, baselines, reference, mlp_runs, settings):
-    """Valid accuracy and training seconds of the MLPs (per setting) and the baselines."""
-    rows = []
-    indexed = runs.set_index(["setting", "run"])
-    for paper, run in zip(reference[:len(mlp_runs)], mlp_runs):
-        for setting in settings:
-            if (setting, run) in indexed.index:
-                job = indexed.loc[(setting, run)]
-                rows.append({"model": f"MLP {job['description']}", "setting": setting,
-                             "paper_model": paper["model"], "paper_valid": paper["valid"],
-                             "paper_seconds": paper["seconds"], "ours_valid": job["final_valid_acc"],
-                             "ours_test": job["test_acc_final"], "ours_seconds": job["seconds_total"]})
-    by_label = {paper["model"].replace("PCA-78 + ", "PCA + "): paper for paper in reference[len(mlp_runs):]}
-    for baseline in baselines:
-        paper = by_label.get(baseline["label"], {})
-        rows.append({"model": baseline["label"], "setting": "", "paper_model": paper.get("model"),
-                     "paper_valid": paper.get("valid"), "paper_seconds": paper.get("seconds"),
-                     "ours_valid": baseline["valid_acc"], "ours_test": baseline["test_acc"],
-                     "ours_seconds": baseline["fit_seconds"]})
-    return pd.DataFrame(rows)
+    write_text(path.removesuffix(".csv") + ".md", markdown + "\n")
+    logger.info("%s: %d rows", path, len(table))
 
 
 def main(logger):
-    params = snakemake.params
-    reference = yaml.safe_load(open(snakemake.input.reference))
-    runs = pd.read_csv(snakemake.input.runs)
+    params, inputs, output = snakemake.params, snakemake.input, snakemake.output
+    reference = yaml.safe_load(open(inputs.reference))
+    runs = pd.read_csv(inputs.runs)
     settings = list(params.settings)
-    folder = snakemake.output.table1.removesuffix("/table1.csv")
+    colours = setting_colours(params.all_settings)
 
-    table = paper_rows_table(runs, params.table1, reference["table1"], settings, ACCURACY_COLUMNS)
-    save_table(f"{folder}/table1", table, wide_markdown(table, ACCURACY_COLUMNS, settings), logger)
+    paper_tables = {}
+    for number, rows, columns in ((1, params.table1, ACCURACY_COLUMNS),
+                                  (3, dict(enumerate(params.table3_runs, start=1)), PRUNED_COLUMNS),
+                                  (4, dict(enumerate(params.table4_runs, start=1)), PRUNED_COLUMNS)):
+        table = paper_rows_table(runs, rows, reference[f"table{number}"], settings, columns)
+        save_table(output[f"table{number}"], table, wide_markdown(table, columns, settings), logger)
+        lines, shared = overview_panel(table, columns)
+        paper_tables[f"Table {number}" + (f" ({shared} ...)" if shared else "")] = lines
+    save_figure(output.overview, paper_vs_ours_figure(paper_tables, colours))
 
-    baselines = [json.loads(open(path).read()) for path in snakemake.input.baselines]
+    baselines = [json.loads(open(path).read()) for path in inputs.baselines]
     second = table2(runs, baselines, reference["table2"], params.table2_mlp, settings)
-    markdown = second.assign(
-        paper_valid=second.paper_valid.map(lambda v: "—" if pd.isna(v) else f"{v:.4f}"),
-        ours_valid=second.ours_valid.map("{:.4f}".format), ours_test=second.ours_test.map("{:.4f}".format),
-        ours_seconds=second.ours_seconds.map("{:.1f}".format)).to_markdown(index=False)
-    save_table(f"{folder}/table2", second, markdown, logger)
+    save_table(output.table2, second, table2_markdown(second), logger)
 
-    third_runs, fourth_runs = params.table3_runs, params.table4_runs
-    third = paper_rows_table(runs, third_runs, reference["table3"], settings, PRUNED_COLUMNS)
-    save_table(f"{folder}/table3", third, wide_markdown(third, PRUNED_COLUMNS, settings), logger)
-    fourth = paper_rows_table(runs, fourth_runs, reference["table4"], settings, PRUNED_COLUMNS)
-    save_table(f"{folder}/table4", fourth, wide_markdown(fourth, PRUNED_COLUMNS, settings), logger)
-
-    n_classes = len(pd.read_csv(snakemake.input.class_counts))
+    n_classes = len(pd.read_csv(inputs.class_counts))
     specs = [MLPSpec(int(row.n_features), n_classes, tuple(json.loads(row.hidden)))
-             for row in pd.read_csv(snakemake.input.jobs).drop_duplicates(["n_features", "hidden"]).itertuples()]
+             for row in pd.read_csv(inputs.jobs).drop_duplicates(["n_features", "hidden"]).itertuples()]
     macs = macs_table(specs, reference["flops"]["mlp_78_128x3_47_multiplications"])
-    save_table(f"{folder}/macs", macs, macs.to_markdown(index=False), logger)
+    save_table(output.macs, macs, macs.to_markdown(index=False), logger)
 
-    memory = pd.read_csv(snakemake.input.memory)
-    memory["memory_mb"] = (memory["memory"] + memory["transform"]) / 1e6
-    paper_path = {"raw": reference["dataset"]["train_disk_mb"], "pca": reference["best_model"]["pca78"]["train_disk_mb"],
-                  f"rmse/{params.rmse_slugs[0]}": reference["final_pruned_model"]["train_disk_mb"]}
-    memory["paper_mb"] = memory.variant.map(paper_path)
-    shown = memory[["variant", "n_samples", "n_features", "memory_mb", "share_of_raw", "disk", "paper_mb"]]
-    save_table(f"{folder}/memory", shown, shown.assign(
-        memory_mb=shown.memory_mb.map("{:.2f}".format), share_of_raw=shown.share_of_raw.map("{:.1%}".format),
-        disk=(shown.disk / 1e6).map("{:.2f}".format), paper_mb=shown.paper_mb.map(lambda v: "" if pd.isna(v) else f"{v:g}"),
-    ).rename(columns={"disk": "disk_mb"}).to_markdown(index=False), logger)
+    first_rmse = f"rmse/{params.rmse_slugs[0]}"
+    memory = memory_table(pd.read_csv(inputs.memory), {
+        "raw": reference["dataset"]["train_disk_mb"], "pca": reference["best_model"]["pca78"]["train_disk_mb"],
+        first_rmse: reference["final_pruned_model"]["train_disk_mb"]})
+    save_table(output.memory_table, memory, memory_markdown(memory), logger)
 
-    variant_runs = {"raw": params.table2_mlp[2], "pca": third_runs[0]}
-    variant_runs.update({f"mean_distance/{s}": r for s, r in zip(params.mean_distance_slugs, third_runs[1:])})
-    variant_runs.update({f"rmse/{s}": r for s, r in zip(params.rmse_slugs, fourth_runs)})
-    indexed = runs.set_index(["setting", "run"])
-    points = pd.DataFrame([
-        {"setting": setting, "variant": variant, "memory_mb": memory.set_index("variant").loc[variant, "memory_mb"],
-         "test_acc": indexed.loc[(setting, run), "test_acc_final"]}
-        for setting in settings for variant, run in variant_runs.items() if (setting, run) in indexed.index])
-    save_figure(snakemake.output.pareto, memory_accuracy_figure(
-        points, "Figure 16: test accuracy against training-set memory\n(the best model on every input variant)"))
-    summary = "\n".join(f"{r.setting} {r.variant}: {mean_std_text(r.test_acc, 0, 1)} at {r.memory_mb:.2f} MB"
-                        for r in points.itertuples())
-    logger.info("figure 16 points:\n%s", summary)
+    variant_runs = {"raw": params.roles["best_raw"], "pca": params.table3_runs[0]}
+    variant_runs.update(zip((f"mean_distance/{s}" for s in params.mean_distance_slugs), params.table3_runs[1:]))
+    variant_runs.update(zip((f"rmse/{s}" for s in params.rmse_slugs), params.table4_runs))
+    points = memory_accuracy_points(runs, memory, variant_runs, settings)
+    save_figure(output.pareto, memory_accuracy_figure(
+        points, "Figure 16: test accuracy against training-set memory\n(the best model on every input variant)",
+        colours))
+    logger.info("figure 16 points:\n%s", points.to_string(index=False))
 
 
 run_stage(main, stage_logger("tables", snakemake.log[0]))

@@ -109,8 +109,9 @@ def test_demo_through_slurm_equals_a_local_run(slurm_cluster, tmp_path):
         if rule not in LOCAL_RULES:
             assert match, f"{log} ran outside SLURM"
             job_ids[str(log)] = match[1]
-    states = dict(line.split() for line in subprocess.run(
-        ["squeue", "--states=all", "-h", "-o", "%i %T"], capture_output=True, text=True, check=True).stdout.splitlines())
+    squeue = subprocess.run(["squeue", "--states=all", "-h", "-o", "%i %T"], capture_output=True, text=True,
+                            check=True)
+    states = dict(line.split() for line in squeue.stdout.splitlines())
     assert {job_id: states.get(job_id) for job_id in job_ids.values()} == {j: "COMPLETED" for j in job_ids.values()}
 
     files = sorted(p.relative_to(local / "results") for p in (local / "results").rglob("*")

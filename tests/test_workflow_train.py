@@ -3,6 +3,8 @@
 import json
 
 import pandas as pd
+
+from leanmlp.training import HISTORY_COLUMNS
 import pytest
 import yaml
 

@@ -49,6 +49,7 @@ rule curves:
             }
             for f in CURVE_FIGURES
         ],
+        all_settings=list(MLP["settings"]),
     log:
         f"{RESULTS}/logs/curves.log",
     benchmark:
@@ -103,6 +104,7 @@ rule tables:
         table3_runs=TABLE3_RUNS,
         table4_runs=TABLE4_RUNS,
         roles=ROLES,
+        all_settings=list(MLP["settings"]),
         mean_distance_slugs=target_slugs("mean_distance"),
         rmse_slugs=target_slugs("rmse"),
     log:

@@ -1,0 +1,109 @@
+"""Claims judged on small hand-made result tables: every verdict, and never by a NaN."""
+
+import math
+
+import pandas as pd
+import pytest
+
+from leanmlp.claims import judge_claim, judge_claims, seed_summary
+
+ROLES = {"plain": "h3x128", "best": "h3x128_reg", "wild": "h3x128_keep25"}
+GAP = {"id": "gap", "paper": "regularisation narrows the gap", "measure": "generalisation_gap",
+       "of": "best", "minus": "plain", "below": 0}
+ACCURACY = {"id": "acc", "paper": "over 84%", "measure": "test_acc_final", "of": "best", "above": 0.84}
+DIVERGES = {"id": "div", "paper": "keep 0.25 diverges", "measure": "diverged", "of": "wild", "above": 0.5}
+
+
+def jobs(rows):
+    """rows: (run, seed, train, valid, test, diverged) under setting 'sgd'."""
+    return pd.DataFrame([{"setting": "sgd", "run": run, "seed": seed, "final_train_acc": train,
+                          "final_valid_acc": valid, "test_acc_final": test, "diverged": diverged}
+                         for run, seed, train, valid, test, diverged in rows])
+
+
+def verdict(claim, table):
+    return judge_claim(claim, table, ROLES, "sgd")
+
+
+def test_seed_summary_matches_a_t_interval():
+    summary = seed_summary([0.80, 0.82, 0.84])
+    assert summary["mean"] == pytest.approx(0.82) and summary["std"] == pytest.approx(0.02)
+    # t(0.975, 2) = 4.303: half width 4.303 * 0.02 / sqrt(3)
+    assert summary["ci_high"] - 0.82 == pytest.approx(4.3027 * 0.02 / math.sqrt(3), rel=1e-3)
+    assert math.isnan(seed_summary([0.8])["std"]) and seed_summary([])["n"] == 0
+
+
+def test_supported_when_the_whole_interval_is_on_the_claimed_side():
+    table = jobs([("h3x128", s, 0.95, 0.82, 0.82, False) for s in range(3)]
+                 + [("h3x128_reg", s, 0.90 + 0.001 * s, 0.85, 0.85, False) for s in range(3)])
+    result = verdict(GAP, table)
+    assert result["verdict"] == "supported" and result["n"] == 3 and result["ci_high"] < 0
+    assert result["seeds"] == [0, 1, 2]
+
+
+def test_not_supported_when_the_whole_interval_is_on_the_other_side():
+    table = jobs([("h3x128_reg", s, 0.9, 0.85, 0.80 + 0.001 * s, False) for s in range(3)])
+    result = verdict(ACCURACY, table)
+    assert result["verdict"] == "not supported" and result["ci_high"] < 0.84
+
+
+def test_inconclusive_when_the_interval_straddles_the_threshold():
+    table = jobs([("h3x128_reg", s, 0.9, 0.85, test, False) for s, test in enumerate((0.83, 0.845, 0.85))])
+    result = verdict(ACCURACY, table)
+    assert result["mean"] > 0.84 and result["ci_low"] < 0.84 < result["ci_high"]
+    assert result["verdict"] == "inconclusive"
+
+
+def test_differences_are_paired_by_seed_and_use_only_shared_seeds():
+    table = jobs([("h3x128", 0, 0.95, 0.80, 0.8, False), ("h3x128", 1, 0.97, 0.80, 0.8, False),
+                  ("h3x128_reg", 1, 0.90, 0.85, 0.85, False), ("h3x128_reg", 2, 0.9, 0.85, 0.85, False)])
+    result = verdict(GAP, table)
+    assert result["seeds"] == [1] and result["mean"] == pytest.approx(0.05 - 0.17)
+
+
+def test_a_missing_run_is_not_run_never_a_verdict_from_nan():
+    table = jobs([("h3x128", s, 0.95, 0.82, 0.82, False) for s in range(3)])
+    assert verdict(GAP, table)["verdict"] == "not run"
+    assert verdict(ACCURACY, table)["verdict"] == "not run"
+    assert verdict(DIVERGES, table)["verdict"] == "not run"
+    nan_result = jobs([("h3x128_reg", 0, 0.9, 0.85, float("nan"), False)])
+    assert verdict(ACCURACY, nan_result)["verdict"] == "not run"
+
+
+def test_a_diverged_run_makes_its_accuracy_claim_diverged():
+    table = jobs([("h3x128", s, 0.95, 0.82, 0.82, False) for s in range(3)]
+                 + [("h3x128_reg", s, 0.9, 0.85, 0.85, s == 1) for s in range(3)])
+    result = verdict(GAP, table)
+    assert result["verdict"] == "diverged" and "seed 1" in result["note"]
+
+
+def test_divergence_claims_count_the_seeds_that_diverged():
+    every = jobs([("h3x128_keep25", s, 0.1, 0.1, 0.1, True) for s in range(3)])
+    assert verdict(DIVERGES, every)["verdict"] == "supported"
+    none = jobs([("h3x128_keep25", s, 0.9, 0.8, 0.8, False) for s in range(3)])
+    assert verdict(DIVERGES, none)["verdict"] == "not supported"
+    some = jobs([("h3x128_keep25", s, 0.9, 0.8, 0.8, s == 0) for s in range(3)])
+    result = verdict(DIVERGES, some)
+    assert result["verdict"] == "inconclusive" and result["note"] == "1 of 3 seeds diverged"
+
+
+def test_one_seed_decides_but_says_it_is_a_single_seed_indication():
+    table = jobs([("h3x128_reg", 0, 0.9, 0.85, 0.85, False)])
+    result = verdict(ACCURACY, table)
+    assert result["verdict"] == "supported" and result["n"] == 1
+    assert "single-seed" in result["note"] and math.isnan(result["ci_low"])
+
+
+def test_relative_change_claims():
+    claim = {"id": "time", "paper": "cuts the time", "measure": "test_acc_final", "of": "best",
+             "relative_to": "plain", "below": -0.3}
+    table = jobs([("h3x128", s, 0, 0, 100.0 + s, False) for s in range(3)]
+                 + [("h3x128_reg", s, 0, 0, 50.0 + s, False) for s in range(3)])
+    result = verdict(claim, table)
+    assert result["verdict"] == "supported" and result["mean"] == pytest.approx(-0.4951, abs=1e-3)
+
+
+def test_judge_claims_keeps_the_declared_order_per_setting():
+    table = pd.concat([jobs([("h3x128_reg", 0, 0.9, 0.85, 0.85, False)]).assign(setting=s) for s in ("a", "b")])
+    result = judge_claims([ACCURACY, GAP], table, ROLES, ["a", "b"])
+    assert list(zip(result.id, result.setting)) == [("acc", "a"), ("acc", "b"), ("gap", "a"), ("gap", "b")]
