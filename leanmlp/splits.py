@@ -2,10 +2,9 @@
 
 import numpy as np
 
+from .configuration import SPLIT_NAMES, check_size_fractions
 from .datasets import LabelledImages
 from .exceptions import ConfigError, DataFormatError
-
-SPLIT_NAMES = ("train", "valid", "test")
 
 
 def resolve_sizes(sizes, pool_size):
@@ -27,6 +26,7 @@ def resolve_sizes(sizes, pool_size):
             if value < 1:
                 raise ConfigError(f"data.sizes.{name} = {value}: a count must be at least 1")
             counts[name] = value
+    check_size_fractions(sizes)
     fractions = [sizes[n] for n in SPLIT_NAMES if isinstance(sizes[n], float)]
     if len(fractions) == len(SPLIT_NAMES) and abs(sum(fractions) - 1.0) < 1e-9:
         counts["train"] += pool_size - sum(counts.values())

@@ -132,15 +132,16 @@ def shared_emnist():
 
 
 class WorkflowCopy:
-    """The workflow (not the data) copied into a temporary folder, with a Snakemake runner."""
+    """The workflow and its package (not the data) copied into a temporary folder, with a
+    Snakemake runner. The copy runs its own leanmlp, as any clone does."""
 
     def __init__(self, folder):
         self.folder = folder
         folder.mkdir(parents=True, exist_ok=True)
-        for name in ("Snakefile", "workflow", "scripts", "config"):
+        for name in ("Snakefile", "workflow", "scripts", "config", "leanmlp"):
             source = REPO / name
             if source.is_dir():
-                shutil.copytree(source, folder / name)
+                shutil.copytree(source, folder / name, ignore=shutil.ignore_patterns("__pycache__"))
             else:
                 shutil.copy(source, folder / name)
 

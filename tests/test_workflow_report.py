@@ -17,6 +17,8 @@ from conftest import REPO, WorkflowCopy
 
 pytestmark = pytest.mark.workflow
 
+TRAINING_JOBS = 83  # the paper's matrix: 59 (setting, run) jobs, 24 more seeds for the claims
+
 
 def demo_config(folder, **mlp_changes):
     config = yaml.safe_load((folder / "config/demo.yaml").read_text())
@@ -32,8 +34,7 @@ def demo_config(folder, **mlp_changes):
 def demo_run(tmp_path_factory):
     """The demo with plain SGD at an exploding learning rate: every SGD run diverges."""
     workflow = WorkflowCopy(tmp_path_factory.mktemp("demo"))
-    config = yaml.safe_load((workflow / "config/demo.yaml").read_text())
-    settings = {**config["mlp"]["settings"], "sgd_lr0.1": {"optimizer": "sgd", "learning_rate": 1.0e4}}
+    settings = {"sgd_lr0.1": {"optimizer": "sgd", "learning_rate": 1.0e4}}
     result = workflow.run("--cores", "2", "--configfile", demo_config(workflow.folder, settings=settings))
     assert result.returncode == 0, result.output[-3000:]
     return workflow
@@ -42,7 +43,7 @@ def demo_run(tmp_path_factory):
 def test_every_figure_is_a_picture(demo_run):
     figures = sorted(p.name for p in (demo_run / "results/demo/figures").glob("*.png"))
     numbers = [int(re.match(r"fig(\d+)_", name)[1]) for name in figures]
-    assert numbers == list(range(1, 18))
+    assert numbers == list(range(18))
     for name in figures:
         picture = imread(demo_run / "results/demo/figures" / name)
         assert picture.shape[0] > 200 and picture.shape[1] > 300 and picture.std() > 0.01, name
@@ -82,13 +83,17 @@ def reference_numbers(node, path=()):
 
 def test_the_report_lists_every_reference_number(demo_run):
     report = (demo_run / "results/demo/report.md").read_text()
-    section = report.split("## Every number of the paper beside ours")[1].split("\n## ")[0]
+    # the stand-in's expected differences (split sizes, class balance) are listed apart
+    section = report.split("## Expected differences of the stand-in data")[1].split("\n## Table 1")[0]
     reference = yaml.safe_load((REPO / "config/paper_reference.yaml").read_text())
-    missing = [(path, value) for path, value in reference_numbers(reference)
-               if not re.search(rf"(?<![\d.]){re.escape(f'{value:g}')}(?![\d])", section)]
+    def shown(value):  # as printed ('0.8483') or with thousands separators ('94,000')
+        forms = {f"{value:g}", f"{value:,}"}
+        return any(re.search(rf"(?<![\d.,]){re.escape(form)}(?![\d])", section) for form in forms)
+
+    missing = [(path, value) for path, value in reference_numbers(reference) if not shown(value)]
     assert not missing
     assert "dropout keep 0.25" in section and "diverges" in section
-    for heading in ("## Verdict", "## The paper's claims", "## Table 1", "## Table 4",
+    for heading in ("## Verdicts at a glance", "## The paper's claims", "## Table 1", "## Table 4",
                     "## Wall time of each stage", "## Conventions"):
         assert heading in report
     assert "fig17_best_adam_lr0.1.png" in report
@@ -102,12 +107,12 @@ def test_killed_run_resumes_without_redoing_finished_jobs(tmp_path):
                                stderr=subprocess.DEVNULL, start_new_session=True)
     metrics = tmp_path / "results/demo/mlp"
     deadline = time.time() + 300
-    while len(list(metrics.glob("*/*/seed0/metrics.json"))) < 6 and time.time() < deadline:
+    while len(list(metrics.glob("*/*/seed*/metrics.json"))) < 6 and time.time() < deadline:
         time.sleep(0.2)
     os.killpg(process.pid, signal.SIGKILL)
     process.wait()
-    finished = {p: p.stat().st_mtime_ns for p in metrics.glob("*/*/seed0/metrics.json")}
-    assert 6 <= len(finished) < 59
+    finished = {p: p.stat().st_mtime_ns for p in metrics.glob("*/*/seed*/metrics.json")}
+    assert 6 <= len(finished) < TRAINING_JOBS
     # a hard kill leaves Snakemake's lock behind: unlock, then rerun what was incomplete
     assert workflow.run("--unlock", "--configfile", config).returncode == 0
     result = workflow.run("--cores", "2", "mlp", "--configfile", config, "--rerun-incomplete")
@@ -116,9 +121,9 @@ def test_killed_run_resumes_without_redoing_finished_jobs(tmp_path):
     # redone: at most the 2 jobs that --cores 2 had in flight. Every other one is kept.
     untouched = [path for path, mtime in finished.items() if path.stat().st_mtime_ns == mtime]
     assert len(untouched) >= len(finished) - 2
-    assert len(list(metrics.glob("*/*/seed0/metrics.json"))) == 59
+    assert len(list(metrics.glob("*/*/seed*/metrics.json"))) == TRAINING_JOBS
     redone = re.findall(r"rule train_mlp:", result.output)
-    assert len(redone) == 59 - len(untouched)
+    assert len(redone) == TRAINING_JOBS - len(untouched)
 
 
 def test_paper_config_plans_the_whole_matrix(workflow_dir):
@@ -127,8 +132,25 @@ def test_paper_config_plans_the_whole_matrix(workflow_dir):
     jobs = dict(re.findall(r"^(\w+)\s+(\d+)$", result.output, re.MULTILINE))
     experiments = yaml.safe_load((workflow_dir / "config/experiments/paper.yaml").read_text())
     n_runs = len(experiments["runs"]) + 2 + 2 + 4 + 4 + 5 + 4  # runs + grid points
-    assert int(jobs["train_mlp"]) == 2 * (n_runs - 1) + 1  # two settings each, one record run
+    claim_roles = [role for role, spec in experiments["roles"].items() if len(spec.get("seeds", [0])) == 3]
+    # two settings each, one record run; the six claim roles get two more seeds under both settings
+    assert len(claim_roles) == 6
+    assert int(jobs["train_mlp"]) == 2 * (n_runs - 1) + 1 + 2 * 2 * len(claim_roles) == TRAINING_JOBS
     assert jobs["baseline"] == "8" and jobs["project_pruned"] == "9"
     for rule in ("download", "convert", "split", "pca", "mean_distance", "rmse", "memory",
                  "collect", "curves", "tables", "report"):
         assert rule in jobs, rule
+
+
+def test_claims_under_a_diverging_setting_say_diverged_and_never_pass_on_nan(demo_run):
+    report = (demo_run / "results/demo/report.md").read_text()
+    glance = report.split("## Verdicts at a glance")[1].split("\n## ")[0]
+    rows = [line.split("|")[1:-1] for line in glance.splitlines() if line.startswith("| `")]
+    verdicts = {(claim.strip(" `"), setting.strip()): verdict.strip() for claim, setting, verdict, *_ in rows}
+    assert len(verdicts) == 12
+    assert verdicts[("keep_0.25_diverges", "sgd_lr0.1")] == "**supported**"
+    for (claim, setting), verdict in verdicts.items():
+        if setting == "sgd_lr0.1" and claim != "keep_0.25_diverges":
+            assert verdict == "**diverged**", claim
+        assert verdict != "**not run**"
+    assert "**Data: not EMNIST Balanced.**" in report and "the paper: 100" in report

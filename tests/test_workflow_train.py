@@ -14,7 +14,7 @@ pytestmark = pytest.mark.workflow
 def test_training_jobs_and_a_diverging_job_still_yield_their_outputs(workflow_dir):
     config = yaml.safe_load((workflow_dir / "config/demo.yaml").read_text())
     config["mlp"]["defaults"]["epochs"] = 10
-    config["mlp"]["settings"]["exploding"] = {"optimizer": "sgd", "learning_rate": 1.0e4}
+    config["mlp"]["settings"] = {"exploding": {"optimizer": "sgd", "learning_rate": 1.0e4}}
     (workflow_dir / "test.yaml").write_text(yaml.safe_dump(config))
     run_dir = workflow_dir / "results/demo/mlp"
     targets = [f"results/demo/mlp/{setting}/h1x32/seed0/metrics.json" for setting in ("adam_lr0.001", "exploding")]

@@ -17,8 +17,9 @@ from snakemake.exceptions import WorkflowError
 from snakemake.logging import logger
 from snakemake.utils import validate
 
-from leanmlp.baselines import SLOW_BASELINES, baseline_input, check_baseline_name
-from leanmlp.datasets import check_data_config, emnist_file_names, source_kind
+from leanmlp.baselines import baseline_input
+from leanmlp.configuration import apply_command_line, baseline_models, check_config
+from leanmlp.datasets import emnist_file_names, source_kind
 from leanmlp.exceptions import ConfigError
 from leanmlp.matrix import (
     job_hyperparameters,
@@ -41,11 +42,11 @@ def config_error(message):
     return WorkflowError(f"invalid configuration: {message}")
 
 
+# --config passes nested values as strings: give them their YAML types before validation
+apply_command_line(config, dict(workflow.config_settings.config))
 validate(config, "../schemas/config.schema.yaml")
 try:
-    check_data_config(
-        config["data"]["source"], config["data"]["split"], config["data"]["parts"]
-    )
+    check_config(config)
 except ConfigError as e:
     raise config_error(e)
 
@@ -138,14 +139,7 @@ def run_settings(run):
 JOBS = [(setting, run) for run in RUNS for setting in run_settings(run)]
 
 BASELINES = config["baselines"]
-BASELINE_MODELS = BASELINES["models"] + (
-    list(SLOW_BASELINES) if BASELINES.get("slow_models") else []
-)
-for _model in BASELINE_MODELS:
-    try:
-        check_baseline_name(_model)
-    except ConfigError as e:
-        raise config_error(e)
+BASELINE_MODELS = baseline_models(BASELINES)
 
 
 def hyperparameters_of(setting, run):

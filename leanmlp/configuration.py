@@ -1,0 +1,69 @@
+"""Checks of a config that need no data: run when the workflow is parsed, so a mistake fails
+before any job starts, naming the key. (What needs the data, such as more components than
+features or a total above the training set, fails in the first job that can know.)"""
+
+import yaml
+
+from .baselines import SLOW_BASELINES, check_baseline_name
+from .datasets import check_data_config
+from .exceptions import ConfigError
+from .pruning import target_slug
+
+SPLIT_NAMES = ("train", "valid", "test")
+
+
+def typed(value):
+    """A value given with ``--config`` as Snakemake passes it (nested values as strings) in its
+    YAML type: '0.05' -> 0.05, '[0, 1]' -> [0, 1]; top-level values are already typed."""
+    if isinstance(value, str):
+        return yaml.safe_load(value)
+    if isinstance(value, list):
+        return [typed(item) for item in value]
+    if isinstance(value, dict):
+        return {key: typed(item) for key, item in value.items()}
+    return value
+
+
+def apply_command_line(config, command_line):
+    """Lay ``--config`` values over ``config`` in their YAML types, section by section, so
+    ``--config 'mlp={defaults: {l1: 0.05}}'`` changes that one value. In place."""
+    for key, value in command_line.items():
+        if isinstance(value, dict) and isinstance(config.get(key), dict):
+            apply_command_line(config[key], value)
+        else:
+            config[key] = typed(value)
+    return config
+
+
+def check_size_fractions(sizes):
+    """data.sizes fractions (floats) may not add up to more than the whole pool."""
+    fractions = {name: sizes[name] for name in SPLIT_NAMES if isinstance(sizes[name], float)}
+    if sum(fractions.values()) > 1.0 + 1e-9:
+        shown = " + ".join(f"{name} {value:g}" for name, value in fractions.items())
+        raise ConfigError(f"data.sizes: the fractions {shown} add up to {sum(fractions.values()):g}, more than 1")
+
+
+def check_rmse_after(mining):
+    """mining.rmse.after names the mean-distance cut whose kept set is scored: it must be one."""
+    after = target_slug(mining["rmse"]["after"])
+    known = [target_slug(target) for target in mining["mean_distance"]["targets"]]
+    if after not in known:
+        raise ConfigError(f"mining.rmse.after {mining['rmse']['after']} is not one of "
+                          f"mining.mean_distance.targets ({', '.join(known)})")
+
+
+def baseline_models(baselines):
+    """The baselines a config asks for (the slow ones with ``slow_models``), each name checked."""
+    models = list(baselines["models"]) + (list(SLOW_BASELINES) if baselines.get("slow_models") else [])
+    for model in models:
+        check_baseline_name(model)
+    return models
+
+
+def check_config(config):
+    """Every data-free check of a schema-valid config; raises ConfigError naming the key."""
+    data = config["data"]
+    check_data_config(data["source"], data["split"], data["parts"])
+    check_size_fractions(data["sizes"])
+    check_rmse_after(config["mining"])
+    baseline_models(config["baselines"])

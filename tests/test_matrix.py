@@ -1,0 +1,94 @@
+"""The experiment matrix as declared data: roles, seeds, claims and numbered table rows are
+resolved by name, checked when the workflow is parsed, and independent of list order."""
+
+import random
+
+import pytest
+import yaml
+
+from conftest import REPO
+from leanmlp.exceptions import ConfigError
+from leanmlp.matrix import mlp_settings, plan_matrix
+
+TARGETS = {"mean_distance": ["total94000", "total89300"], "rmse": ["total89300", "total82000"]}
+VARIANTS = ["raw", "pca"] + [f"{m}/{s}" for m, slugs in TARGETS.items() for s in slugs]
+
+
+def paper_experiments():
+    return yaml.safe_load((REPO / "config/experiments/paper.yaml").read_text())
+
+
+def plan(experiments, seeds=(0,), **mlp):
+    settings = mlp_settings(experiments, mlp)
+    return plan_matrix(experiments, {**settings, "seeds": list(seeds)}, TARGETS, VARIANTS)
+
+
+def test_roles_resolve_to_runs_and_bring_their_seeds():
+    matrix = plan(paper_experiments())
+    assert matrix.roles["first_mean_distance"] == "table3_mean_distance-input~mean_distance.total94000"
+    assert matrix.roles["first_rmse"] == "table4_rmse-input~rmse.total89300"
+    assert matrix.seeds["h3x128"] == [0, 1, 2] and matrix.seeds["h1x32"] == [0]
+    assert matrix.seeds[matrix.roles["record"]] == [0]
+    # every claim's roles get at least 3 seeds in the paper's file
+    for claim in matrix.claims:
+        for key in ("of", "minus", "relative_to"):
+            if key in claim:
+                assert len(matrix.seeds[matrix.roles[claim[key]]]) >= 3, claim["id"]
+
+
+def shuffled(mapping, rng):
+    items = list(mapping.items())
+    rng.shuffle(items)
+    return dict(items)
+
+
+def test_shuffling_runs_figures_tables_and_roles_changes_nothing():
+    original = plan(paper_experiments())
+    rng = random.Random(0)
+    for _ in range(5):
+        experiments = paper_experiments()
+        for key in ("runs", "grids", "roles", "figures", "table1", "table2_mlp", "settings"):
+            experiments[key] = shuffled(experiments[key], rng)
+        for grid in experiments["grids"].values():
+            grid["vary"] = shuffled(grid["vary"], rng)
+        matrix = plan(experiments)
+        assert matrix.roles == original.roles and matrix.seeds == original.seeds
+        assert list(matrix.figures.items()) == list(original.figures.items())
+        assert list(matrix.table1.items()) == list(original.table1.items())
+        assert list(matrix.table2_mlp.items()) == list(original.table2_mlp.items())
+        assert set(matrix.runs) == set(original.runs)
+
+
+@pytest.mark.parametrize("edit, message", [
+    (lambda e: e["roles"]["plain"].update(run="h3x12"), "roles.plain: unknown run 'h3x12'; did you mean 'h3x128'"),
+    (lambda e: e["roles"]["first_rmse"].update(input="rmse/#9"), "rmse targets #1..#2"),
+    (lambda e: e["figures"].update({6: "h3x182"}), "figures.6: unknown run 'h3x182'"),
+    (lambda e: e["table1"].update({2: "h1x23"}), "table1.2: unknown run 'h1x23'"),
+    (lambda e: e["claims"][0].update(of="best_rwa"), "unknown role 'best_rwa'; did you mean 'best_raw'"),
+    (lambda e: e["runs"]["h1x32"].update(dropout_keep=1.5), "run 'h1x32' under sgd_lr0.1: dropout keep probability"),
+    (lambda e: e["runs"]["h1x32"].update(l2=1e-4, l1=1e-4), "run 'h1x32' under sgd_lr0.1: choose one weight penalty"),
+    (lambda e: e["runs"]["h1x32"].update(settings=["adam_lr1"]), "unknown optimizer setting 'adam_lr1'"),
+    (lambda e: e["runs"]["h1x32"].update(input="rmse/total1"), "run 'h1x32': unknown input 'rmse/total1'"),
+    (lambda e: e["runs"]["h1x32"].update(dropout_after=[7], dropout_keep=0.5), "dropout_after [7]"),
+])
+def test_a_bad_name_or_hyperparameter_is_named(edit, message):
+    experiments = paper_experiments()
+    edit(experiments)
+    with pytest.raises(ConfigError, match=None) as error:
+        plan(experiments)
+    assert message in str(error.value)
+
+
+def test_defaults_with_l1_and_a_grid_varying_l2_fail_naming_the_run():
+    experiments = paper_experiments()
+    with pytest.raises(ConfigError) as error:
+        plan(experiments, defaults={"l1": 1e-5})
+    assert "table1_l2-l2~" in str(error.value) and "one weight penalty" in str(error.value)
+
+
+def test_the_config_lays_settings_and_defaults_over_the_experiments_file():
+    experiments = paper_experiments()
+    settings = mlp_settings(experiments, {"defaults": {"epochs": 7}, "settings": {"sgd_lr0.1": {
+        "optimizer": "sgd", "learning_rate": 5.0}}})
+    assert settings["defaults"]["epochs"] == 7 and settings["defaults"]["hidden"] == [128, 128, 128]
+    assert settings["settings"]["sgd_lr0.1"]["learning_rate"] == 5.0 and "adam_lr0.1" in settings["settings"]

@@ -1,0 +1,72 @@
+"""What the config alone reveals fails before any job runs, in one line naming the key, and
+one value can be changed from the command line or an overlay file."""
+
+import pytest
+import yaml
+
+pytestmark = pytest.mark.workflow
+
+
+def write_yaml(path, data):
+    path.write_text(yaml.safe_dump(data, sort_keys=False))
+    return path.name
+
+
+def demo_with(workflow, edit_config=None, edit_experiments=None):
+    config = yaml.safe_load((workflow / "config/demo.yaml").read_text())
+    if edit_experiments:
+        experiments = yaml.safe_load((workflow / "config/experiments/paper.yaml").read_text())
+        edit_experiments(experiments)
+        config["mlp"]["experiments"] = write_yaml(workflow / "experiments.yaml", experiments)
+    if edit_config:
+        edit_config(config)
+    return write_yaml(workflow / "test.yaml", config)
+
+
+def fails_before_any_job(workflow, config, message, *extra):
+    result = workflow.run("--cores", "1", "--configfile", config, *extra)
+    assert result.returncode != 0
+    assert message in result.output, result.output[-2000:]
+    assert "Traceback" not in result.output
+    assert not (workflow / "results").exists()  # nothing ran
+
+
+@pytest.mark.parametrize("edit_experiments, message", [
+    (lambda e: e["roles"]["best_pca"].update(run="best_pac"),
+     "roles.best_pca: unknown run 'best_pac'; did you mean 'best_pca'?"),
+    (lambda e: e["table2_mlp"].update({1: "h1x23"}), "table2_mlp.1: unknown run 'h1x23'"),
+    (lambda e: e["claims"][2].update(minus="best_rwa"), "unknown role 'best_rwa'"),
+    (lambda e: e["runs"]["h1x64"].update(dropout_keep=0.5, dropout_after=[3, 4]),
+     "run 'h1x64' under sgd_lr0.1: dropout_after [3, 4]"),
+    (lambda e: e["runs"]["h1x64"].update(hidden=[64, 0]), "hidden"),
+    (lambda e: e["runs"]["h1x64"].update(learning_rate=0.1), "learning_rate"),
+])
+def test_experiment_mistakes_fail_before_any_job(workflow_dir, edit_experiments, message):
+    fails_before_any_job(workflow_dir, demo_with(workflow_dir, edit_experiments=edit_experiments), message)
+
+
+@pytest.mark.parametrize("edit_config, message", [
+    (lambda c: c["mining"]["rmse"].update(after={"fraction": 0.9}),
+     "mining.rmse.after {'fraction': 0.9} is not one of mining.mean_distance.targets"),
+    (lambda c: c["data"].update(sizes={"train": 0.8, "valid": 0.15, "test": 0.15}),
+     "data.sizes: the fractions train 0.8 + valid 0.15 + test 0.15 add up to 1.1, more than 1"),
+    (lambda c: c["mlp"].update(defaults={"l1": 1.0e-5}), "run 'table1_l2-l2~"),
+    (lambda c: c["mlp"].update(experiments="config/experiments/missing.yaml"),
+     "mlp.experiments: no file config/experiments/missing.yaml"),
+])
+def test_config_mistakes_fail_before_any_job(workflow_dir, edit_config, message):
+    fails_before_any_job(workflow_dir, demo_with(workflow_dir, edit_config), message)
+
+
+def test_one_value_from_the_command_line_or_an_overlay(workflow_dir):
+    target = "results/demo/mlp/adam_lr0.001/h1x32/seed0/metrics.json"
+    result = workflow_dir.run("-n", target, "--configfile", "config/demo.yaml",
+                              "--config", "mlp={defaults: {epochs: 3, l2: 0.05}}")
+    assert result.returncode != 0 and "choose one weight penalty" in result.output  # typed and checked
+    result = workflow_dir.run("-n", "mlp", "--configfile", "config/demo.yaml", "--config", "mlp={seeds: [0, 4]}")
+    assert result.returncode == 0 and "h1x32/seed4/metrics.json" in result.output
+    overlay = write_yaml(workflow_dir / "overlay.yaml", {"mlp": {"defaults": {"epochs": 2}}})
+    result = workflow_dir.run("--cores", "1", target, "--configfile", "config/demo.yaml", overlay)
+    assert result.returncode == 0, result.output[-2000:]
+    metrics = yaml.safe_load((workflow_dir / target).read_text())
+    assert metrics["epochs_run"] == 2 and metrics["hyperparameters"]["epochs"] == 2
