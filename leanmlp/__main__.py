@@ -1,40 +1,67 @@
 """Command line: ``python -m leanmlp predict MODEL.npz IMAGES.npz``.
 
 Classifies the images in IMAGES.npz (key ``images``: uint8, one image per row or per
-h x w block) with a model saved by the training stage, prints the accuracy when the file
-also holds ``labels``, and the latency per sample, batched and one at a time (the
-constrained-hardware use the paper argues for).
+h x w block) with a model saved by the training stage, prints which code trained it, the
+accuracy when the file also holds ``labels``, and the latency per sample, batched and one at
+a time (the constrained-hardware use the paper argues for), timed as the benchmarks time:
+a warm-up call, then the median of repeated calls.
 """
 
 import argparse
+import statistics
 import sys
 import time
 
 import numpy as np
 
-from .exceptions import LeanMLPError
-from .model_io import Predictor
+from .exceptions import DataFormatError, LeanMLPError
+from .model_io import Predictor, open_npz
+from .provenance import describe
+
+
+def median_seconds(call, repeats):
+    """Median wall time of ``call()`` over ``repeats`` runs after one warm-up run."""
+    call()
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        call()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def read_images(path):
+    with open_npz(path, "file of images") as f:
+        if "images" not in f:
+            raise DataFormatError(f"{path}: no 'images' array (it has {', '.join(f.files) or 'nothing'})")
+        images, labels = f["images"], f["labels"] if "labels" in f else None
+    if images.dtype != np.uint8:
+        raise DataFormatError(f"{path}: images must be uint8 pixels, got {images.dtype}")
+    if images.ndim < 2 or len(images) == 0:
+        raise DataFormatError(f"{path}: holds no images (array of shape {images.shape})")
+    if labels is not None and len(labels) != len(images):
+        raise DataFormatError(f"{path}: {len(images)} images but {len(labels)} labels")
+    return images, labels
 
 
 def predict_command(args):
     predictor = Predictor(args.model)
-    with np.load(args.images) as f:
-        images = f["images"]
-        labels = f["labels"] if "labels" in f else None
-    start = time.perf_counter()
-    predicted = predictor.predict(images)
-    batched = (time.perf_counter() - start) / len(images)
-    single = []
-    for image in images[: args.single]:
-        start = time.perf_counter()
-        predictor.predict(image[None])
-        single.append(time.perf_counter() - start)
-    print(f"model: {predictor.spec.n_inputs}-{'-'.join(map(str, predictor.spec.hidden))}-"
-          f"{predictor.spec.n_classes}, {predictor.spec.n_params():,} parameters, "
-          f"{predictor.spec.macs_per_sample():,} multiply-accumulates per sample"
+    images, labels = read_images(args.images)
+    try:
+        predicted = predictor.predict(images)
+    except DataFormatError as e:
+        raise DataFormatError(f"{args.images} does not fit {args.model}: {e}") from None
+    spec = predictor.spec
+    print(f"model: {spec.n_inputs}-{'-'.join(map(str, spec.hidden))}-{spec.n_classes}, "
+          f"{spec.n_params():,} parameters, {spec.macs_per_sample():,} multiply-accumulates per sample"
           + (f", PCA-{predictor.pca.n_components} input" if predictor.pca is not None else ""))
+    print(f"trained by: {describe(predictor.provenance)}")
+    batched = median_seconds(lambda: predictor.predict(images), args.repeats) / len(images)
+    singles = images[: args.single]
+    single = median_seconds(lambda: [predictor.predict(image[None]) for image in singles], args.repeats)
     print(f"{len(images)} images: {batched * 1e6:.1f} us per sample batched, "
-          f"{np.median(single) * 1e6:.1f} us one at a time (median of {len(single)})")
+          f"{single / len(singles) * 1e6:.1f} us one at a time "
+          f"(median of {args.repeats} timed passes after a warm-up, {len(singles)} images one at a time)")
     if labels is not None:
         print(f"accuracy: {np.mean(predicted == labels):.4f}")
     if args.show:
@@ -48,11 +75,14 @@ def main(argv=None):
     predict.add_argument("model", help="model.npz written by the training stage")
     predict.add_argument("images", help=".npz with 'images' (uint8) and optionally 'labels'")
     predict.add_argument("--single", type=int, default=200, help="images timed one at a time")
+    predict.add_argument("--repeats", type=int, default=5, help="timed passes after the warm-up")
     predict.add_argument("--show", type=int, default=0, help="print the first N predicted characters")
     args = parser.parse_args(argv)
+    if args.single < 1 or args.repeats < 1:
+        parser.error("--single and --repeats must be at least 1")
     try:
         predict_command(args)
-    except (LeanMLPError, OSError, KeyError) as e:
+    except LeanMLPError as e:
         sys.exit(f"error: {e}")
 
 

@@ -46,7 +46,9 @@ def download(url, dest, md5=None, *, progress=None, retries=4, timeout=30.0, bac
     Raises
     ------
     HostUnreachableError
-        At once, without retrying, when the host cannot be resolved or refuses connections.
+        At once, without retrying, when the host cannot be resolved or refuses connections
+        before any byte has arrived. Once bytes have arrived (in this run or an earlier one), a
+        refused or reset connection is a dropped transfer: retried with backoff and resumed.
     ChecksumError
         The complete file's md5 differs; the bad file is deleted so the next run starts over.
     DownloadError
@@ -97,7 +99,7 @@ def _fetch_into(url, part, progress, timeout, chunk_size):
             raise _TransientError(f"HTTP {e.code} {e.reason}") from e
         raise DownloadError(f"{url}: HTTP {e.code} {e.reason}") from e
     except urllib.error.URLError as e:
-        if isinstance(e.reason, (socket.gaierror, ConnectionRefusedError)):
+        if isinstance(e.reason, (socket.gaierror, ConnectionRefusedError)) and not offset:
             raise HostUnreachableError(
                 f"cannot reach {urlparse(url).netloc} ({e.reason})"
             ) from e

@@ -2,12 +2,15 @@
 for a PCA-input model, the PCA transform, so prediction needs no other file."""
 
 import json
+import zipfile
+import zlib
+from contextlib import contextmanager
 
 import numpy as np
 
 from .atomic import save_npz
 from .data_providers import scale_pixels
-from .exceptions import DataFormatError
+from .exceptions import DataFormatError, LeanMLPError
 from .models import MLP, MLPSpec
 from .pca import PCA
 
@@ -27,6 +30,27 @@ def save_model(path, model, characters, hyperparameters, best_params=None, pca=N
     save_npz(path, **arrays)
 
 
+@contextmanager
+def open_npz(path, what):
+    """An open .npz whose every read failure (missing, truncated, bit-flipped, not an npz at
+    all) becomes one DataFormatError naming the file and the problem."""
+    try:
+        with np.load(path, allow_pickle=False) as f:
+            yield f
+    except LeanMLPError:
+        raise
+    except FileNotFoundError:
+        raise DataFormatError(f"{path}: no such file") from None
+    except (zipfile.BadZipFile, zlib.error, EOFError) as e:
+        raise DataFormatError(f"{path}: not a readable {what} (damaged or truncated npz: {e})") from None
+    except (ValueError, TypeError):  # np.load's answer to a file that is not an npz at all
+        raise DataFormatError(f"{path}: not a {what}: not an .npz archive written by numpy") from None
+    except KeyError as e:
+        raise DataFormatError(f"{path}: not a {what}: it has no {e} array") from None
+    except OSError as e:
+        raise DataFormatError(f"{path}: cannot read it ({e})") from None
+
+
 class Predictor:
     """A loaded model: ``predict(images)`` maps raw uint8 images (any shape per image) to labels.
 
@@ -34,7 +58,7 @@ class Predictor:
     """
 
     def __init__(self, path, which="final"):
-        with np.load(path) as f:
+        with open_npz(path, "model file") as f:
             self.spec = MLPSpec(**json.loads(str(f["spec"])))
             self.hyperparameters = json.loads(str(f["hyperparameters"]))
             self.provenance = json.loads(str(f["provenance"])) if "provenance" in f else None
@@ -49,6 +73,9 @@ class Predictor:
     def features(self, images):
         """uint8 pixels -> the float32 inputs the network was trained on."""
         inputs = scale_pixels(images)
+        if self.pca is not None and inputs.shape[1] != len(self.pca.mean):
+            raise DataFormatError(f"the model reads {len(self.pca.mean)} pixels per image through its PCA, "
+                                  f"the images have {inputs.shape[1]}")
         return self.pca.transform(inputs) if self.pca is not None else inputs
 
     def predict(self, images, batch_size=2000):

@@ -12,6 +12,9 @@ from leanmlp.pruning import (class_means, distances_to_class_mean, extremes_per_
 from leanmlp.stage import run_stage, stage_logger
 
 
+FIGURE13_CLASSES = 10  # rows of figure 13: more would not fit a page
+
+
 def main(logger):
     train = load_labelled(snakemake.input.train)
     pixels, labels = as_features(train.images), train.labels
@@ -35,10 +38,11 @@ def main(logger):
                                           "n_train": len(labels), "targets": targets})
 
     shape = train.images.shape[1:]
-    shown = list(range(min(10, n_classes)))
+    shown = np.flatnonzero(sizes >= 2)[:FIGURE13_CLASSES].tolist()  # classes with images to show
     save_figure(snakemake.output.fig_extremes, class_extremes_figure(
         means.reshape(-1, *shape), train.images, extremes_per_class(distances, labels, shown),
-        train.characters, "Figure 13: class mean, 2 closest and 2 furthest training images"))
+        train.characters, f"Figure 13: class mean, 2 closest and 2 furthest training images\n"
+                          f"(the first {len(shown)} of {n_classes} classes)"))
     curve, n_at_rank = mean_sorted_curve(distances, labels, n_classes)
     save_figure(snakemake.output.fig_curve, sorted_score_figure(
         curve, n_at_rank, {slug: t["per_class_max"] for slug, t in targets.items()},

@@ -31,8 +31,13 @@ def main(logger):
         save_labelled(path, subset, origin_part=origin_part[index], origin_index=origin_index[index])
         per_class[name] = class_counts(subset.labels, n_classes)
         n_pixels = subset.images[0].size
+        empty = [pooled.characters[c] for c in np.flatnonzero(per_class[name] == 0)]
+        if empty:
+            logger.warning("%s: classes %s have no images (the chosen parts do not contain them); they stay in "
+                           "the mapping with zero images, and later stages skip them", name, empty)
         summary["splits"][name] = {
             "n_samples": len(index),
+            "empty_classes": empty,
             "per_class_min": int(per_class[name].min()),
             "per_class_max": int(per_class[name].max()),
             "disk_bytes": os.path.getsize(path),

@@ -108,3 +108,21 @@ def test_unreachable_host_fails_fast_without_retrying(tmp_path):
     with pytest.raises(HostUnreachableError, match=f"cannot reach 127.0.0.1:{port}"):
         download(f"http://127.0.0.1:{port}/gzip.zip", tmp_path / "gzip.zip")
     assert time.perf_counter() - start < 5
+
+
+def test_a_server_dying_mid_download_is_a_dropped_transfer_not_offline(tmp_path, archive_server, nist_zip):
+    data, md5, _ = nist_zip
+    server = archive_server({"/gzip.zip": data})
+    server.drop_after, server.drops = 5000, 1
+    url = server.url("/gzip.zip")
+
+    def server_dies(seconds):  # after the first drop the server is gone: connections are refused
+        server.httpd.shutdown()
+        server.httpd.server_close()
+
+    waits = []
+    with pytest.raises(DownloadError) as error:
+        download(url, tmp_path / "gzip.zip", md5, retries=2, sleep=lambda s: (waits.append(s), server_dies(s)))
+    assert "gave up after 3 attempts" in str(error.value) and "the next run resumes" in str(error.value)
+    assert "5000 bytes received" in str(error.value) and waits == [2.0, 4.0]
+    assert partial_path(tmp_path / "gzip.zip").read_bytes() == data[:5000]

@@ -3,7 +3,7 @@ import pytest
 
 from leanmlp.exceptions import ConfigError
 from leanmlp.pca import fit_pca
-from leanmlp.pruning import (class_means, class_quotas, distances_to_class_mean, extremes_per_class,
+from leanmlp.pruning import (class_means, class_quotas, distances_to_class_mean, extremes_per_class, prune_to_targets,
                              keep_lowest_per_class, mean_sorted_curve, reconstruction_rmse, target_slug)
 
 
@@ -61,8 +61,10 @@ def test_distances_and_means_against_brute_force():
         np.testing.assert_allclose(means[c], pixels[labels == c].mean(axis=0), rtol=1e-6)
     expected = np.linalg.norm(pixels.astype(float) - means[labels], axis=1)
     np.testing.assert_allclose(distances_to_class_mean(pixels, labels, means, chunk_size=7), expected, rtol=1e-5)
-    with pytest.raises(ConfigError, match=r"classes \[3\] have no samples"):
-        class_means(pixels, labels, 4)
+    # a class with no samples (named by the split stage) gets a zero mean and keeps nothing
+    with_empty = class_means(pixels, labels, 4)
+    assert (with_empty[3] == 0).all() and np.array_equal(with_empty[:3], means)
+    assert list(next(prune_to_targets(np.zeros(60), labels, 4, [{"per_class": 5}], 60))[1]) == [5, 5, 5, 0]
 
 
 def test_reconstruction_rmse_against_brute_force():

@@ -109,7 +109,7 @@ def test_offline_download_names_the_ways_forward(workflow_dir):
     assert result.returncode != 0
     assert "cannot reach 127.0.0.1" in result.output
     assert "set data.source to its path" in result.output and "config/demo.yaml" in result.output
-    assert not (workflow_dir / "resources/emnist/gzip.zip").exists()
+    assert not list((workflow_dir / "resources/emnist").glob("*/gzip.zip"))
 
 
 def test_download_stage_from_a_local_server(workflow_dir, archive_server):
@@ -121,8 +121,22 @@ def test_download_stage_from_a_local_server(workflow_dir, archive_server):
                           sizes={"train": 0.8, "valid": 0.1, "test": 0.1})
     result = workflow_dir.run("--cores", "2", "data", "--configfile", config)
     assert result.returncode == 0, result.output
-    assert (workflow_dir / "resources/emnist/gzip.zip").read_bytes() == data
+    verified = workflow_dir / f"resources/emnist/{hashlib.md5(data).hexdigest()}/gzip.zip"
+    assert verified.read_bytes() == data
     assert load_labelled(workflow_dir / "results/t/data/train.npz").images.shape == (80, 28, 28)
+
+    # another config with the same URL but a wrong checksum downloads into its own place and
+    # fails there: the verified archive of the first config is never touched
+    before = verified.stat().st_mtime_ns
+    wrong = write_config(workflow_dir, source=server.url("/EMNIST/gzip.zip"), md5="0" * 32,
+                         sizes={"train": 0.8, "valid": 0.1, "test": 0.1})
+    bad = workflow_dir.run("--cores", "2", "data", "--configfile", wrong, "--forcerun", "download")
+    assert bad.returncode != 0 and f"expected {'0' * 32}" in bad.output and "Traceback" not in bad.output
+    assert verified.read_bytes() == data and verified.stat().st_mtime_ns == before
+    config = write_config(workflow_dir, source=server.url("/EMNIST/gzip.zip"), md5=hashlib.md5(data).hexdigest(),
+                          sizes={"train": 0.8, "valid": 0.1, "test": 0.1})  # the same file name again
+    again = workflow_dir.run("--cores", "2", "data", "--configfile", config)
+    assert again.returncode == 0 and "rule download" not in again.output
 
 
 def test_shared_bymerge_data_stage(workflow_dir, shared_emnist):
@@ -136,3 +150,18 @@ def test_shared_bymerge_data_stage(workflow_dir, shared_emnist):
     assert summary["splits"]["train"]["memory_bytes_uint8"] == 100000 * 784
     counts = (workflow_dir / "results/t/data/class_counts.csv").read_text().splitlines()
     assert counts[0] == "label,character,train,valid,test" and len(counts) == 48
+
+
+def test_a_class_without_images_is_named_and_the_later_stages_go_on(workflow_dir):
+    files, _ = make_emnist(n=80, n_classes=4)
+    mapping = emnist_mapping_name = next(name for name in files if name.endswith("mapping.txt"))
+    files[mapping] += b"4 69 101\n"  # a fifth class, 'E', that no image has
+    archive = write_nist_zip(workflow_dir / "gzip.zip", files)
+    config = write_config(workflow_dir, source=str(archive), sizes={"train": 0.8, "valid": 0.1, "test": 0.1})
+    result = workflow_dir.run("--cores", "2", "mining", "--configfile", config)
+    assert result.returncode == 0, result.output[-3000:]
+    log = (workflow_dir / "results/t/logs/split.log").read_text()
+    assert "train: classes ['Ee'] have no images" in log, log
+    summary = json.loads((workflow_dir / "results/t/data/split_summary.json").read_text())
+    assert summary["splits"]["train"]["empty_classes"] == ["Ee"]
+    assert emnist_mapping_name.startswith("emnist-balanced")

@@ -56,8 +56,10 @@ SOURCE_KIND = source_kind(DATA["source"])
 
 
 def downloaded_archive():
-    """Where the download stage puts the archive of a URL source (shared by every config)."""
-    return f"resources/emnist/{Path(DATA['source']).name}"
+    """Where the download stage puts the archive of a URL source: shared by the configs that
+    expect the same checksum, and apart from the others, so a config with another (or a wrong)
+    md5 never deletes an archive that a different config verified."""
+    return f"resources/emnist/{DATA['md5'] or 'unverified'}/{Path(DATA['source']).name}"
 
 
 def local_source():
