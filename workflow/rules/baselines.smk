@@ -7,21 +7,21 @@ rule baseline:
         code=script_code("baseline"),
     output:
         metrics=f"{RESULTS}/baselines/{{model}}.json",
-    params:
-        seed=config["seed"],
-        train_size=BASELINES.get("train_size"),
     log:
         f"{RESULTS}/logs/baseline/{{model}}.log",
     benchmark:
         f"{RESULTS}/benchmarks/baseline/{{model}}.tsv"
-    threads: BASELINES.get("threads", 2)
     group:
         "baselines"
+    conda:
+        "../envs/leanmlp.yaml"
+    threads: BASELINES.get("threads", 2)
     resources:
         mem_mb=4000,
         runtime=60,
-    conda:
-        "../envs/leanmlp.yaml"
+    params:
+        seed=config["seed"],
+        train_size=BASELINES.get("train_size"),
     script:
         "../../scripts/baseline.py"
 

@@ -8,8 +8,11 @@ from pathlib import Path
 # imports it from here, and every stage script (a subprocess) finds it first on PYTHONPATH.
 WORKFLOW_ROOT = Path(workflow.basedir).resolve()
 sys.path.insert(0, str(WORKFLOW_ROOT))
-os.environ["PYTHONPATH"] = os.pathsep.join(
-    [str(WORKFLOW_ROOT)] + [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]
+os.environ.update(
+    PYTHONPATH=os.pathsep.join(
+        [str(WORKFLOW_ROOT)]
+        + [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]
+    )
 )
 
 import yaml
@@ -95,7 +98,9 @@ INPUT_VARIANTS = ["raw", "pca"] + [
 
 def split_files(folder):
     """{train, valid, test} -> their .npz under results/<name>/<folder>."""
-    return {split: f"{RESULTS}/{folder}/{split}.npz" for split in ("train", "valid", "test")}
+    return {
+        split: f"{RESULTS}/{folder}/{split}.npz" for split in ("train", "valid", "test")
+    }
 
 
 def variant_files(variant):
@@ -183,7 +188,8 @@ def slug(text):
 
 def curve_figures():
     """Figures 1-11 (the paper's runs, under every setting) and 17 (the record run beside the
-    best raw model under the default settings): [{file, title, series: [(setting, run)]}]."""
+    best raw model under the default settings): [{file, title, series: [(setting, run)]}].
+    """
     figures = []
     for number, run in MATRIX.figures.items():
         described = describe_run(job_hyperparameters(MLP["defaults"], {}, RUNS[run]))

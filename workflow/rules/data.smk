@@ -6,18 +6,18 @@ rule download:
         code=script_code("download"),
     output:
         archive="resources/emnist/{archive}",
-    params:
-        url=DATA["source"],
-        md5=DATA["md5"],
     log:
         "resources/logs/download_{archive}.log",
     benchmark:
         "resources/benchmarks/download_{archive}.tsv"
+    conda:
+        "../envs/leanmlp.yaml"
     resources:
         mem_mb=200,
         runtime=120,
-    conda:
-        "../envs/leanmlp.yaml"
+    params:
+        url=DATA["source"],
+        md5=DATA["md5"],
     script:
         "../../scripts/download.py"
 
@@ -28,22 +28,22 @@ rule convert:
         code=script_code("convert"),
     output:
         part=f"{RESULTS}/data/converted/{{part}}.npz",
-    params:
-        source=DATA["source"],
-        path=local_source(),
-        split=DATA["split"],
-        md5=DATA["md5"],
     log:
         f"{RESULTS}/logs/convert_{{part}}.log",
     benchmark:
         f"{RESULTS}/benchmarks/convert/{{part}}.tsv"
     wildcard_constraints:
         part="train|test|all",
+    conda:
+        "../envs/leanmlp.yaml"
     resources:
         mem_mb=1500,
         runtime=10,
-    conda:
-        "../envs/leanmlp.yaml"
+    params:
+        source=DATA["source"],
+        path=local_source(),
+        split=DATA["split"],
+        md5=DATA["md5"],
     script:
         "../../scripts/convert.py"
 
@@ -58,19 +58,19 @@ rule split:
         test=f"{RESULTS}/data/test.npz",
         summary=f"{RESULTS}/data/split_summary.json",
         class_counts=f"{RESULTS}/data/class_counts.csv",
-    params:
-        parts=DATA["parts"],
-        sizes=DATA["sizes"],
-        seed=config["seed"],
     log:
         f"{RESULTS}/logs/split.log",
     benchmark:
         f"{RESULTS}/benchmarks/split.tsv"
+    conda:
+        "../envs/leanmlp.yaml"
     resources:
         mem_mb=memory_from_inputs(300, 4),
         runtime=10,
-    conda:
-        "../envs/leanmlp.yaml"
+    params:
+        parts=DATA["parts"],
+        sizes=DATA["sizes"],
+        seed=config["seed"],
     script:
         "../../scripts/split.py"
 

@@ -10,17 +10,17 @@ rule pca:
         **split_files("mining/pca"),
         summary=f"{RESULTS}/mining/pca/summary.json",
         figure=f"{RESULTS}/figures/fig12_pca_explained_variance.png",
-    params:
-        rule=MINING["pca"],
     log:
         f"{RESULTS}/logs/pca.log",
     benchmark:
         f"{RESULTS}/benchmarks/pca.tsv"
+    conda:
+        "../envs/leanmlp.yaml"
     resources:
         mem_mb=memory_from_inputs(400, 8),
         runtime=20,
-    conda:
-        "../envs/leanmlp.yaml"
+    params:
+        rule=MINING["pca"],
     script:
         "../../scripts/pca.py"
 
@@ -35,17 +35,17 @@ rule mean_distance:
         summary=f"{RESULTS}/mining/mean_distance/summary.json",
         fig_extremes=f"{RESULTS}/figures/fig13_class_mean_extremes.png",
         fig_curve=f"{RESULTS}/figures/fig14_distance_from_class_mean.png",
-    params:
-        targets=MINING["mean_distance"]["targets"],
     log:
         f"{RESULTS}/logs/mean_distance.log",
     benchmark:
         f"{RESULTS}/benchmarks/mean_distance.tsv"
+    conda:
+        "../envs/leanmlp.yaml"
     resources:
         mem_mb=memory_from_inputs(300, 4),
         runtime=10,
-    conda:
-        "../envs/leanmlp.yaml"
+    params:
+        targets=MINING["mean_distance"]["targets"],
     script:
         "../../scripts/mean_distance.py"
 
@@ -61,18 +61,18 @@ rule rmse:
         kept=f"{RESULTS}/mining/rmse/kept.npz",
         summary=f"{RESULTS}/mining/rmse/summary.json",
         figure=f"{RESULTS}/figures/fig15_pca_reconstruction_rmse.png",
-    params:
-        after=MINING["rmse"]["after"],
-        targets=MINING["rmse"]["targets"],
     log:
         f"{RESULTS}/logs/rmse.log",
     benchmark:
         f"{RESULTS}/benchmarks/rmse.tsv"
+    conda:
+        "../envs/leanmlp.yaml"
     resources:
         mem_mb=memory_from_inputs(300, 8),
         runtime=20,
-    conda:
-        "../envs/leanmlp.yaml"
+    params:
+        after=MINING["rmse"]["after"],
+        targets=MINING["rmse"]["targets"],
     script:
         "../../scripts/rmse.py"
 
@@ -94,11 +94,11 @@ rule project_pruned:
         target="[^/]+",
     group:
         "projections"
+    conda:
+        "../envs/leanmlp.yaml"
     resources:
         mem_mb=memory_from_inputs(400, 8),
         runtime=20,
-    conda:
-        "../envs/leanmlp.yaml"
     script:
         "../../scripts/project_pruned.py"
 
@@ -109,17 +109,17 @@ rule memory:
         code=script_code("memory"),
     output:
         table=f"{RESULTS}/mining/memory.csv",
-    params:
-        variants=INPUT_VARIANTS,
     log:
         f"{RESULTS}/logs/memory.log",
     benchmark:
         f"{RESULTS}/benchmarks/memory.tsv"
+    conda:
+        "../envs/leanmlp.yaml"
     resources:
         mem_mb=1000,
         runtime=5,
-    conda:
-        "../envs/leanmlp.yaml"
+    params:
+        variants=INPUT_VARIANTS,
     script:
         "../../scripts/memory.py"
 

@@ -36,26 +36,31 @@ rule curves:
         code=script_code("curves"),
     output:
         [
-            report(figure["file"], caption="../report/curves.rst", category="Learning curves")
+            report(
+                figure["file"],
+                caption="../report/curves.rst",
+                category="Learning curves",
+            )
             for figure in CURVE_FIGURES
         ],
-    params:
-        figures=[
-            {
-                "title": f["title"],
-                "series": [
-                    {"setting": s, "run": r, "seeds": MATRIX.seeds[r]} for s, r in f["series"]
-                ],
-            }
-            for f in CURVE_FIGURES
-        ],
-        all_settings=list(MLP["settings"]),
     log:
         f"{RESULTS}/logs/curves.log",
     benchmark:
         f"{RESULTS}/benchmarks/curves.tsv"
     conda:
         "../envs/leanmlp.yaml"
+    params:
+        figures=[
+            {
+                "title": f["title"],
+                "series": [
+                    {"setting": s, "run": r, "seeds": MATRIX.seeds[r]}
+                    for s, r in f["series"]
+                ],
+            }
+            for f in CURVE_FIGURES
+        ],
+        all_settings=list(MLP["settings"]),
     script:
         "../../scripts/curves.py"
 
@@ -81,11 +86,15 @@ rule tables:
         },
         macs=f"{RESULTS}/tables/macs.csv",
         macs_md=report(
-            f"{RESULTS}/tables/macs.md", caption="../report/tables.rst", category="Tables"
+            f"{RESULTS}/tables/macs.md",
+            caption="../report/tables.rst",
+            category="Tables",
         ),
         memory_table=f"{RESULTS}/tables/memory.csv",
         memory_table_md=report(
-            f"{RESULTS}/tables/memory.md", caption="../report/tables.rst", category="Tables"
+            f"{RESULTS}/tables/memory.md",
+            caption="../report/tables.rst",
+            category="Tables",
         ),
         pareto=report(
             f"{RESULTS}/figures/fig16_memory_vs_accuracy.png",
@@ -97,6 +106,12 @@ rule tables:
             caption="../report/overview.rst",
             category="Overview",
         ),
+    log:
+        f"{RESULTS}/logs/tables.log",
+    benchmark:
+        f"{RESULTS}/benchmarks/tables.tsv"
+    conda:
+        "../envs/leanmlp.yaml"
     params:
         settings=SETTINGS,
         table1=MATRIX.table1,
@@ -107,18 +122,13 @@ rule tables:
         all_settings=list(MLP["settings"]),
         mean_distance_slugs=target_slugs("mean_distance"),
         rmse_slugs=target_slugs("rmse"),
-    log:
-        f"{RESULTS}/logs/tables.log",
-    benchmark:
-        f"{RESULTS}/benchmarks/tables.tsv"
-    conda:
-        "../envs/leanmlp.yaml"
     script:
         "../../scripts/tables.py"
 
 
 rule report:
     input:
+        **{k: v for k, v in rules.tables.output.items()},
         reference="config/paper_reference.yaml",
         jobs=rules.collect.output.jobs,
         runs=rules.collect.output.runs,
@@ -131,7 +141,6 @@ rule report:
             for s in SETTINGS
             for seed in MATRIX.seeds[MATRIX.table3_base]
         ],
-        **{k: v for k, v in rules.tables.output.items()},
         figures=sorted(
             rules.curves.output
             + [
@@ -145,6 +154,10 @@ rule report:
         code=script_code("report"),
     output:
         report=f"{RESULTS}/report.md",
+    log:
+        f"{RESULTS}/logs/report.log",
+    conda:
+        "../envs/leanmlp.yaml"
     params:
         name=config["name"],
         data=DATA,
@@ -161,10 +174,6 @@ rule report:
         rmse_slugs=target_slugs("rmse"),
         record_settings=run_settings(RECORD_RUN) if RECORD_RUN else [],
         benchmarks=f"{RESULTS}/benchmarks",
-    log:
-        f"{RESULTS}/logs/report.log",
-    conda:
-        "../envs/leanmlp.yaml"
     script:
         "../../scripts/report.py"
 

@@ -9,9 +9,6 @@ rule train_mlp:
         history=f"{RESULTS}/mlp/{{setting}}/{{run}}/seed{{seed}}/history.csv",
         model=f"{RESULTS}/mlp/{{setting}}/{{run}}/seed{{seed}}/model.npz",
         metrics=f"{RESULTS}/mlp/{{setting}}/{{run}}/seed{{seed}}/metrics.json",
-    params:
-        hyperparameters=lambda wildcards: hyperparameters_of(wildcards.setting, wildcards.run),
-        seed=lambda wildcards: int(wildcards.seed),
     log:
         f"{RESULTS}/logs/train_mlp/{{setting}}/{{run}}_seed{{seed}}.log",
     benchmark:
@@ -20,14 +17,19 @@ rule train_mlp:
         seed=r"\d+",
         setting="[^/]+",
         run="[^/]+",
-    threads: MLP.get("threads", 1)
     group:
         "training"
+    conda:
+        "../envs/leanmlp.yaml"
+    threads: MLP.get("threads", 1)
     resources:
         mem_mb=memory_from_inputs(200, 1.5),
         runtime=training_runtime,
-    conda:
-        "../envs/leanmlp.yaml"
+    params:
+        hyperparameters=lambda wildcards: hyperparameters_of(
+            wildcards.setting, wildcards.run
+        ),
+        seed=lambda wildcards: int(wildcards.seed),
     script:
         "../../scripts/train_mlp.py"
 
