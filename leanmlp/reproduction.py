@@ -121,6 +121,7 @@ def comparisons_markdown(table):
         "setting": table.setting.replace("", "—"),
         "paper": [f"{v:g}" if isinstance(v, float) else str(v) for v in table.paper],
         "ours [95% interval]": [ours_text(row) for _, row in table.iterrows()],
+        "sd": [("—" if missing(sd) or isinstance(sd, str) else f"{sd:.4g}") for sd in table.sd],
         "seeds": [("—" if missing(s) else f"{int(s)}") for s in table.seeds],
         "difference": [difference_text(row) for _, row in table.iterrows()],
         "verdict": table.verdict})
