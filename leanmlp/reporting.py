@@ -35,7 +35,9 @@ def job_table(metrics):
     """One row per (setting, run, seed) from the metrics.json dicts of the training jobs."""
     rows = []
     for record in metrics:
-        row = {key: value for key, value in record.items() if key != "hyperparameters"}
+        row = {key: value for key, value in record.items() if key not in ("hyperparameters", "provenance")}
+        made_by = record.get("provenance") or {}
+        row["commit"], row["dirty"] = made_by.get("commit"), made_by.get("dirty")
         row["description"] = describe_run(record["hyperparameters"])
         row["hidden"] = json.dumps(record["hyperparameters"]["hidden"])
         row["input"] = record["hyperparameters"].get("input", "raw")
