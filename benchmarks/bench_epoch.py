@@ -201,10 +201,10 @@ def epoch_breakdown(runner):
         for layer in model.layers:
             if isinstance(layer, AffineLayer):
                 outputs = timed("matrix products", np.matmul, activations[-1], layer.weights)
-                timed("bias, activations and dropout", np.add, outputs, layer.biases, outputs)
+                timed("bias and activations", np.add, outputs, layer.biases, outputs)
             else:
                 part = "dropout (with its random numbers)" if isinstance(layer, DropoutLayer) else \
-                    "bias, activations and dropout"
+                    "bias and activations"
                 outputs = timed(part, layer.fprop, activations[-1], True)
             activations.append(outputs)
         loss, grads = timed("loss", model.loss.loss_and_grad, activations[-1], labels)
@@ -212,7 +212,7 @@ def epoch_breakdown(runner):
             layer, layer_inputs, layer_outputs = model.layers[index], activations[index], activations[index + 1]
             if isinstance(layer, AffineLayer):
                 timed("matrix products", np.matmul, layer_inputs.T, grads, layer.grad_weights)
-                timed("bias, activations and dropout", np.sum, grads, 0, None, layer.grad_biases)
+                timed("bias and activations", np.sum, grads, 0, None, layer.grad_biases)
                 if layer.weights_penalty is not None:
                     timed("penalty", layer.weights_penalty.add_grad, layer.weights, layer.grad_weights,
                           layer._penalty_scratch)
@@ -220,7 +220,7 @@ def epoch_breakdown(runner):
                     grads = timed("matrix products", layer.bprop, layer_inputs, layer_outputs, grads)
             else:
                 part = "dropout (with its random numbers)" if isinstance(layer, DropoutLayer) else \
-                    "bias, activations and dropout"
+                    "bias and activations"
                 grads = timed(part, layer.bprop, layer_inputs, layer_outputs, grads)
         timed("optimizer update", rule.update, model.grads)
     total = clock() - epoch_start
