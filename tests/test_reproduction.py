@@ -47,3 +47,19 @@ def test_the_best_setting_is_named_only_beyond_the_seed_spread():
     assert "Neither setting reproduces clearly better" in best_setting_sentence(agreement, spread=0.004)
     assert best_setting_sentence(agreement, spread=0.0005).startswith("**`sgd`** reproduces")
     assert "seed noise is unknown" in best_setting_sentence(agreement, spread=math.nan)
+
+
+def test_train_rows_far_from_the_paper_are_explained_by_their_valid_difference():
+    from leanmlp.reproduction import train_column_lines
+
+    table = table_of(("table 1", "row 13 train (r13)", 0.714, 0.82, "sgd", {}),
+                     ("table 1", "row 13 valid (r13)", 0.698, 0.81, "sgd", {}),
+                     ("table 1", "row 14 train (r14)", 0.875, 0.845, "sgd", {}),
+                     ("table 1", "row 14 valid (r14)", 0.83, 0.83, "sgd", {}),
+                     ("table 1", "row 15 train (r15)", 0.914, 0.892, "sgd", {}),
+                     ("table 1", "row 15 valid (r15)", 0.857, 0.862, "sgd", {}))
+    text = "\n".join(train_column_lines(table))
+    assert "(1 of 3 are within)" in text
+    assert "row 13 train (r13) under `sgd`: train +0.1060, valid +0.1120: valid differs alike" in text
+    assert "row 14 train (r14) under `sgd`: train -0.0300, valid +0.0000: valid differs by another amount" in text
+    assert "row 15" not in text
