@@ -76,6 +76,11 @@ def quantity_text(claim, roles):
     return text
 
 
+def unjudged(result, verdict, note):
+    """A claim result without a value: not run, or diverged."""
+    return {**result, **seed_summary([]), "verdict": verdict, "note": note}
+
+
 def judge_claim(claim, jobs, roles, setting):
     """One claim under one optimizer setting: a dict with the summary over seeds and the verdict.
 
@@ -90,7 +95,7 @@ def judge_claim(claim, jobs, roles, setting):
     values_of, diverged_of = per_seed(jobs, setting, of, claim["measure"])
     other_role = claim.get("minus", claim.get("relative_to"))
     if values_of.empty:
-        return {**result, **seed_summary([]), "verdict": NOT_RUN, "note": f"`{of}` has no result"}
+        return unjudged(result, NOT_RUN, f"`{of}` has no result")
 
     if claim["measure"] == "diverged":
         summary = seed_summary(values_of)
@@ -105,12 +110,11 @@ def judge_claim(claim, jobs, roles, setting):
         other = roles[other_role]
         values_other, diverged_other = per_seed(jobs, setting, other, claim["measure"])
         if values_other.empty:
-            return {**result, **seed_summary([]), "verdict": NOT_RUN, "note": f"`{other}` has no result"}
+            return unjudged(result, NOT_RUN, f"`{other}` has no result")
         diverged += [f"`{other}` seed {s}" for s in diverged_other.index[diverged_other]]
         seeds = values_of.index.intersection(values_other.index)
         if seeds.empty:
-            return {**result, **seed_summary([]), "verdict": NOT_RUN,
-                    "note": f"`{of}` and `{other}` share no seed to pair"}
+            return unjudged(result, NOT_RUN, f"`{of}` and `{other}` share no seed to pair")
         if "minus" in claim:
             values = values_of[seeds] - values_other[seeds]
         else:
@@ -118,10 +122,10 @@ def judge_claim(claim, jobs, roles, setting):
     else:
         values = values_of
     if diverged:
-        return {**result, **seed_summary([]), "verdict": DIVERGED, "note": "diverged: " + ", ".join(diverged)}
+        return unjudged(result, DIVERGED, "diverged: " + ", ".join(diverged))
     values = values.dropna()
     if values.empty:
-        return {**result, **seed_summary([]), "verdict": NOT_RUN, "note": "no finite value"}
+        return unjudged(result, NOT_RUN, "no finite value")
     summary = seed_summary(values)
     result.update(summary, seeds=[int(s) for s in values.index])
     if summary["n"] == 1:

@@ -48,13 +48,18 @@ class BatchProvider:
 
     def __iter__(self):
         n = len(self.labels)
-        order = self.rng.permutation(n) if self.rng is not None else np.arange(n)
+        order = self.rng.permutation(n) if self.rng is not None else None
         for start in range(0, n, self.batch_size):
-            index = order[start:start + self.batch_size]
-            out = self._buffer[:len(index)]
-            if self._pixels is None:
-                np.take(self.inputs, index, axis=0, out=out)
-            else:  # gather the compact uint8 rows, then scale into the float buffer
-                pixels = np.take(self.inputs, index, axis=0, out=self._pixels[:len(index)])
-                np.multiply(pixels, PIXEL_SCALE, out=out)
-            yield out, self.labels[index]
+            stop = start + self.batch_size
+            if order is None:  # in order (evaluation): a slice, nothing to gather
+                rows, labels = self.inputs[start:stop], self.labels[start:stop]
+            else:
+                index = order[start:stop]
+                scratch = self._pixels if self._pixels is not None else self._buffer
+                rows, labels = np.take(self.inputs, index, axis=0, out=scratch[:len(index)]), self.labels[index]
+            out = self._buffer[:len(labels)]
+            if self._pixels is not None:  # compact uint8 rows, scaled into the float buffer
+                np.multiply(rows, PIXEL_SCALE, out=out)
+            elif rows is not out:
+                out[...] = rows
+            yield out, labels

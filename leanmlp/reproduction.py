@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from .claims import SUPPORTED, interval_text, judge_claims, seed_summary, verdict_text
+from .claims import SUPPORTED, interval_text, judge_claims, per_seed, seed_summary, verdict_text
 from .provenance import describe
 from .reporting import ACCURACY_TOLERANCE, missing, verdict
 
@@ -28,14 +28,12 @@ class SeedResults:
         self.jobs = jobs
 
     def values(self, setting, run, measure):
-        rows = self.jobs[(self.jobs.setting == setting) & (self.jobs.run == run)]
-        return rows[measure].astype(float).dropna() if measure in rows else pd.Series(dtype=float)
+        return per_seed(self.jobs, setting, run, measure)[0].dropna()
 
     def summary(self, setting, run, measure):
         """seed_summary of a measure plus the number of seeds that diverged."""
-        rows = self.jobs[(self.jobs.setting == setting) & (self.jobs.run == run)]
-        summary = seed_summary(self.values(setting, run, measure))
-        return {**summary, "diverged": int(rows.diverged.sum()) if len(rows) else 0, "runs": len(rows)}
+        values, diverged = per_seed(self.jobs, setting, run, measure)
+        return {**seed_summary(values.dropna()), "diverged": int(diverged.sum()), "runs": len(diverged)}
 
 
 @dataclass
@@ -187,16 +185,15 @@ def paper_comparisons(inputs):
                 table.add("table 1", f"row {number} {key} ({run})", paper[key],
                           results.summary(setting, run, measure), setting)
     for row in inputs.table2.itertuples():
-        if pd.isna(row.paper_valid) or row.setting == "—":
+        if pd.isna(row.paper_valid):
             continue
-        table.add("table 2", f"{row.paper_model} valid", row.paper_valid,
-                  results.summary(row.setting, row.run, "final_valid_acc"), row.setting)
-        table.add("table 2", f"{row.paper_model} seconds", row.paper_seconds,
-                  results.summary(row.setting, row.run, "seconds_total"), row.setting, kind="ratio")
-    for row in inputs.table2.itertuples():
-        if row.setting == "—" and not pd.isna(row.paper_valid):
-            table.add("table 2", f"{row.paper_model} valid", row.paper_valid, row.ours_valid)
-            table.add("table 2", f"{row.paper_model} seconds", row.paper_seconds, row.ours_seconds, kind="ratio")
+        if row.setting == "—":  # a baseline: one fit, no optimizer setting
+            valid, seconds, setting = row.ours_valid, row.ours_seconds, ""
+        else:
+            valid = results.summary(row.setting, row.run, "final_valid_acc")
+            seconds, setting = results.summary(row.setting, row.run, "seconds_total"), row.setting
+        table.add("table 2", f"{row.paper_model} valid", row.paper_valid, valid, setting)
+        table.add("table 2", f"{row.paper_model} seconds", row.paper_seconds, seconds, setting, kind="ratio")
     best = ref["best_model"]
     for setting in settings:
         for label, role, paper in (("no PCA", "best_raw", best["no_pca"]), ("PCA-78", "best_pca", best["pca78"])):
