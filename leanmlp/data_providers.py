@@ -59,7 +59,8 @@ class BatchProvider:
                 rows, labels = np.take(self.inputs, index, axis=0, out=scratch[:len(index)]), self.labels[index]
             out = self._buffer[:len(labels)]
             if self._pixels is not None:  # compact uint8 rows, scaled into the float buffer
-                np.multiply(rows, PIXEL_SCALE, out=out)
+                out[...] = rows  # converting first, then a float32 product, beats the mixed-type product
+                out *= PIXEL_SCALE
             elif rows is not out:
                 out[...] = rows
             yield out, labels

@@ -4,7 +4,7 @@ import pandas as pd
 
 from leanmlp.atomic import atomic_path, write_json
 from leanmlp.datasets import load_training_inputs
-from leanmlp.experiments import run_training
+from leanmlp.experiments import run_training, timing_summary
 from leanmlp.model_io import save_model
 from leanmlp.provenance import describe, provenance
 from leanmlp.stage import run_stage, stage_logger
@@ -41,6 +41,7 @@ def main(logger):
                                           "provenance": made_by})
     logger.info("test accuracy %.4f (final), %.4f (best valid epoch %s)", metrics["test_acc_final"],
                 metrics["test_acc_best_valid"], metrics["best_valid_loss_epoch"])
+    logger.info("%s", timing_summary(metrics))
 
 
 run_stage(main, stage_logger("train_mlp", snakemake.log[0]))

@@ -10,10 +10,12 @@ from sklearn.neural_network._stochastic_optimizers import AdamOptimizer
 from leanmlp.__main__ import main as cli_main
 from leanmlp.datasets import load_digits
 from leanmlp.exceptions import ConfigError
-from leanmlp.experiments import run_training
+from leanmlp.experiments import run_training, timing_summary
+from leanmlp.layers import DropoutLayer
 from leanmlp.learning_rules import Adam, GradientDescent, Momentum
 from leanmlp.model_io import Predictor, save_model
 from leanmlp.models import MLP, MLPSpec
+from leanmlp.penalties import L1Penalty
 from leanmlp.training import evaluate
 
 
@@ -101,6 +103,43 @@ def test_adam_matches_the_textbook_update_and_scikit_learn():
         sk.update_params(sk_params, [grads])
     np.testing.assert_allclose(params, expected, rtol=1e-5, atol=1e-6)
     np.testing.assert_allclose(params, sk_params[0], rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_the_l1_term_is_the_coefficient_with_each_weight_sign(dtype):
+    weights = np.array([[1.5, -2.0, 0.0, -0.0], [1e-30, -1e-30, np.inf, -np.inf]], dtype)
+    grads = np.full_like(weights, 0.25)
+    L1Penalty(3e-5).add_grad(weights, grads, np.empty_like(weights))
+    expected = 0.25 + np.copysign(dtype(3e-5), weights)
+    np.testing.assert_array_equal(grads, expected)
+    assert grads.dtype == dtype
+
+
+def test_dropout_masks_come_from_the_generators_bytes():
+    """One byte per unit, below round(256 keep) kept: the bytes ``Generator.bytes`` would give
+    for a multiple of 8 units, so the paper's masks did not change when the draw got faster."""
+    layer = DropoutLayer(0.75, np.random.default_rng(11))
+    inputs = np.ones((100, 128), np.float32)
+    masks = [layer.fprop(inputs, training=True) for _ in range(3)]
+    reference = np.random.default_rng(11)
+    for mask in masks:
+        kept = np.frombuffer(reference.bytes(inputs.size), np.uint8).reshape(inputs.shape) < 192
+        np.testing.assert_array_equal(mask, np.where(kept, np.float32(256 / 192), np.float32(0)))
+    odd = DropoutLayer(0.5, np.random.default_rng(3)).fprop(np.ones((7, 3), np.float32), training=True)
+    np.testing.assert_array_equal(odd, DropoutLayer(0.5, np.random.default_rng(3)).fprop(
+        np.ones((7, 3), np.float32), training=True))
+    assert set(np.unique(odd)) <= {0.0, 2.0}
+
+
+def test_the_timing_line_takes_the_warm_epochs(digits):
+    _, result, metrics = run_training(SMALL, *digits, 10, seed=0)
+    seconds = [record["seconds"] for record in result.history]
+    assert metrics["first_epoch_seconds"] == seconds[0]
+    assert metrics["seconds_per_epoch_median"] == np.median(seconds[1:])
+    line = timing_summary(metrics)
+    assert f"median epoch {metrics['seconds_per_epoch_median']:.2f} s over epochs 2-4" in line
+    one = timing_summary({**metrics, "epochs_run": 1})
+    assert one.startswith("one epoch,") and "median" not in one
 
 
 def test_momentum_accumulates_velocity():
