@@ -15,19 +15,24 @@ from pathlib import Path
 MODELS = {"pixels": "784 pixels", "pca78": "78 principal components"}
 
 
+def union(before, after, key):
+    """The names under ``key`` in either run, in order of first appearance."""
+    return list(dict.fromkeys([*before[key], *after[key]]))
+
+
 def rows(before, after):
     """(what, before, after) rows for one model's results; missing entries are None."""
     lines = []
-    for name in dict.fromkeys([*before["seconds_per_epoch"], *after["seconds_per_epoch"]]):
+    for name in union(before, after, "seconds_per_epoch"):
         lines.append((f"{name}, s/epoch", before["seconds_per_epoch"].get(name),
                       after["seconds_per_epoch"].get(name)))
-    for ratio in dict.fromkeys([*before["ratios"], *after["ratios"]]):
+    for ratio in union(before, after, "ratios"):
         lines.append((ratio, before["ratios"].get(ratio), after["ratios"].get(ratio)))
     multiples = [result["seconds_per_epoch"]["leanmlp"] / result["matmul_seconds_per_epoch"]
                  for result in (before, after)]
     lines.append(("leanmlp / matmuls alone", *multiples))
     lines.append(("breakdown epoch, s", before["breakdown_epoch_seconds"], after["breakdown_epoch_seconds"]))
-    parts = sorted(dict.fromkeys([*before["breakdown_seconds"], *after["breakdown_seconds"]]),
+    parts = sorted(union(before, after, "breakdown_seconds"),
                    key=lambda part: -before["breakdown_seconds"].get(part, 0.0))
     for part in parts:
         lines.append((f"  {part}, s", before["breakdown_seconds"].get(part), after["breakdown_seconds"].get(part)))

@@ -1,9 +1,7 @@
 """Learning rules: small objects that hold their own state and update a flat parameter buffer in place.
 
 Each is created with the parameter array (so state arrays match it) and then called with
-the gradient array of the same shape once per step. A rule may use that gradient array as
-scratch space: the model rewrites it every step, and one array less to stream through the
-cache is a measurable share of an Adam step.
+the gradient array of the same shape once per step.
 """
 
 import numpy as np
@@ -48,8 +46,7 @@ class Adam(GradientDescent):
 
     The moments are kept unscaled (m' = beta1 m' + g, v' = beta2 v' + g**2, i.e. m / (1 - beta1)
     and v / (1 - beta2)), and the bias corrections are folded into one step size and one
-    epsilon, so a step is ten in-place passes over the flat buffer, with the gradient array
-    as scratch, and allocates nothing.
+    epsilon, so a step is ten in-place passes over the flat buffer and allocates nothing.
     """
 
     def __init__(self, params, learning_rate=1e-3, beta1=0.9, beta2=0.999, epsilon=1e-8):
@@ -58,13 +55,14 @@ class Adam(GradientDescent):
         self.t = 0
         self.first_moment = np.zeros_like(params)  # unscaled, see the class docstring
         self.second_moment = np.zeros_like(params)
+        self._scratch = np.empty_like(params)
 
     def update(self, grads):
         self.t += 1
-        m, v, scratch = self.first_moment, self.second_moment, grads
+        m, v, scratch = self.first_moment, self.second_moment, self._scratch
         m *= self.beta1
         m += grads
-        np.multiply(grads, grads, out=scratch)  # from here on grads is scratch
+        np.multiply(grads, grads, out=scratch)
         v *= self.beta2
         v += scratch
         # p -= lr * m_hat / (sqrt(v_hat) + eps), rewritten in m' and v':
