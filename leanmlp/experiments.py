@@ -86,6 +86,7 @@ def run_training(hyperparameters, train_data, valid_data, test_data, n_classes, 
         "seconds_per_epoch_median": statistics.median(record["seconds"] for record in warm),
         "first_epoch_seconds": seconds[0],
         "train_eval_seconds_median": statistics.median(record["train_eval_seconds"] for record in warm),
+        "late_over_early_epoch_seconds": late_over_early(seconds),
         "n_train": len(train_data[1]),
         "n_features": spec.n_inputs,
         "n_params": spec.n_params(),
@@ -96,10 +97,20 @@ def run_training(hyperparameters, train_data, valid_data, test_data, n_classes, 
     return model, result, metrics
 
 
+def late_over_early(seconds):
+    """Median epoch time of the last tenth of the warm epochs (2-N) over that of the first tenth:
+    about 1 for a run whose epochs cost the same throughout; a run that slows down as it trains
+    (as Adam did while its moments decayed into subnormal numbers) shows it here."""
+    warm = seconds[1:] or seconds
+    tenth = max(1, len(warm) // 10)
+    return statistics.median(warm[-tenth:]) / statistics.median(warm[:tenth])
+
+
 def timing_summary(metrics):
     """One line on epoch times: the median of the warm epochs, the first one apart."""
     if metrics["epochs_run"] == 1:
         return f"one epoch, {metrics['first_epoch_seconds']:.2f} s (including first-call warm-up)"
     return (f"median epoch {metrics['seconds_per_epoch_median']:.2f} s over epochs 2-{metrics['epochs_run']} "
             f"(the first, with warm-up, took {metrics['first_epoch_seconds']:.2f} s); "
-            f"evaluation-mode train pass median {metrics['train_eval_seconds_median']:.2f} s")
+            f"evaluation-mode train pass median {metrics['train_eval_seconds_median']:.2f} s; "
+            f"last tenth of the epochs {metrics['late_over_early_epoch_seconds']:.2f}x the first")

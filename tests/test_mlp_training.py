@@ -136,7 +136,10 @@ def test_the_timing_line_takes_the_warm_epochs(digits):
     seconds = [record["seconds"] for record in result.history]
     assert metrics["first_epoch_seconds"] == seconds[0]
     assert metrics["seconds_per_epoch_median"] == np.median(seconds[1:])
+    tenth = max(1, len(seconds[1:]) // 10)
+    assert metrics["late_over_early_epoch_seconds"] == np.median(seconds[1:][-tenth:]) / np.median(seconds[1:][:tenth])
     line = timing_summary(metrics)
+    assert f"{metrics['late_over_early_epoch_seconds']:.2f}x the first" in line
     assert f"median epoch {metrics['seconds_per_epoch_median']:.2f} s over epochs 2-4" in line
     one = timing_summary({**metrics, "epochs_run": 1})
     assert one.startswith("one epoch,") and "median" not in one
