@@ -16,6 +16,13 @@ architecture with Adam and no regularisation.
 Beside seconds per epoch it prints, measured, where leanmlp's epoch goes (matrix products,
 activations and dropout, loss, penalty, optimizer update, batch gathering, the rest), and the
 cost of the evaluation-mode pass over the training split that every epoch of the pipeline adds.
+With ``--aged`` it first times one Adam step on the 784-input model's 139,567 parameters with an
+aged state: a share of the second moments (0%, 10%, 30%, 60%) decayed into float32's subnormal
+range, as they do after ~80 epochs for parameters whose gradient became zero. leanmlp's Adam
+holds zeros there (its flush, ``leanmlp.learning_rules.SubnormalFlush``); the same step on the
+unflushed subnormal state shows what the flush saves, and PyTorch runs on that state with and
+without ``torch.set_flush_denormal``. Intel cores pay for subnormals, AMD's hardly.
+
 The last printed line is the 784-input ratio leanmlp / PyTorch.
 """
 
@@ -36,7 +43,9 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.neural_network import MLPClassifier
 from threadpoolctl import threadpool_limits
 
-from leanmlp.data_providers import PIXEL_SCALE, BatchProvider, scale_pixels
+from leanmlp.data_providers import PIXEL_SCALE, BatchProvider, as_features, scale_pixels
+from leanmlp.estimator import MLPClassifier as LeanMLPClassifier
+from leanmlp.experiments import fit_network, split_hyperparameters
 from leanmlp.datasets import load_emnist_part
 from leanmlp.layers import AffineLayer, DropoutLayer
 from leanmlp.learning_rules import Adam
@@ -48,6 +57,16 @@ from leanmlp.training import evaluate, train_epoch
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "data" / "emnist"
 HIDDEN, KEEP, L1, LR, BATCH = (128, 128, 128), 0.75, 1e-5, 1e-3, 100
+
+
+def cpu_model():
+    """The CPU's model name (``platform.processor()`` is empty on most Linux machines)."""
+    cpuinfo = Path("/proc/cpuinfo")
+    if cpuinfo.is_file():
+        for line in cpuinfo.read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    return platform.processor() or platform.machine()
 
 
 def load_data(seed):
@@ -268,6 +287,29 @@ def print_breakdown(parts, total):
         print(f"  {part:36s} {seconds:7.3f} s {100 * seconds / total:5.1f}%")
 
 
+def bench_estimator(data, epochs, seed):
+    """Seconds per epoch of ``leanmlp.MLPClassifier.fit`` against the bare loop it calls
+    (``fit_network``, no evaluation passes), on the same float32 features, alternated, medians of
+    three fits each: the estimator's overhead (input checks, label encoding) per epoch."""
+    train_x, train_y = data[0], data[1]
+    features = scale_pixels(train_x) if train_x.dtype == np.uint8 else as_features(train_x)
+    estimator = LeanMLPClassifier(HIDDEN, dropout_keep=KEEP, l1=L1, learning_rate_init=LR, batch_size=BATCH,
+                              max_iter=epochs, random_state=seed)
+    spec, settings = split_hyperparameters(estimator.hyperparameters(len(train_y)), features.shape[1], data[4])
+    fits = {"estimator": lambda: estimator.fit(features, train_y),
+            "bare loop": lambda: fit_network(spec, settings, (features, train_y), None, seed, evaluate_train=False)}
+    seconds = {name: [] for name in fits}
+    for _ in range(3):
+        for name, fit in fits.items():
+            start = time.perf_counter()
+            fit()
+            seconds[name].append((time.perf_counter() - start) / epochs)
+    medians = {name: statistics.median(values) for name, values in seconds.items()}
+    print(f"MLPClassifier.fit {medians['estimator']:.3f} s/epoch, the bare loop {medians['bare loop']:.3f} s/epoch "
+          f"(estimator / loop {medians['estimator'] / medians['bare loop']:.3f}; {epochs} epochs, median of 3 fits)")
+    return medians
+
+
 def peak_training_memory(train_x, train_y, valid_x, valid_y, n_classes, seed):
     """Bytes numpy allocates while leanmlp trains one epoch, on top of the loaded data."""
     tracemalloc.start()
@@ -278,7 +320,7 @@ def peak_training_memory(train_x, train_y, valid_x, valid_y, n_classes, seed):
     return peak
 
 
-def bench(label, data, runner_types, epochs, seed):
+def bench(label, data, runner_types, epochs, seed, estimator_epochs):
     train_x, train_y, valid_x, valid_y, n_classes = data
     runners = [kind(*data, seed) for kind in runner_types]
     seconds = {runner.name: [] for runner in runners}
@@ -329,7 +371,87 @@ def bench(label, data, runner_types, epochs, seed):
     print(f"evaluation-mode pass over the training split: {evaluation:.3f} s, "
           f"+{100 * evaluation / lean:.1f}% on the training epoch")
     print_breakdown(breakdown, breakdown_total)
+    if estimator_epochs:
+        result["estimator_seconds_per_epoch"] = bench_estimator(data, estimator_epochs, seed)
     return result
+
+
+AGED_SHARES = (0.0, 0.1, 0.3, 0.6)
+AGED_STEPS = 100  # fewer than leanmlp's flush interval, so no flush runs inside a timed window
+SUBNORMAL = np.float32(1e-40)  # what beta2 ** 80,000 leaves of a second moment of about 1e-5
+
+
+def aged_adam_states(n_params, share, seed):
+    """Gradient and (first, second) moments of an aged Adam state: the first ``share`` of the
+    parameters get zero gradients, a zero first moment and a subnormal second moment."""
+    rng = np.random.default_rng(seed)
+    dead = int(share * n_params)
+    grads = (rng.standard_normal(n_params) * 1e-3).astype(np.float32)
+    first = (rng.standard_normal(n_params) * 1e-3).astype(np.float32)
+    second = (grads.astype(np.float64) ** 2 * 1e3).astype(np.float32)
+    grads[:dead], first[:dead], second[:dead] = 0.0, 0.0, SUBNORMAL
+    return grads, first, second
+
+
+def time_steps(make_step, repeats=15):
+    """Median over ``repeats`` windows of the seconds per step of ``AGED_STEPS`` steps, each
+    window from a fresh step function that ``make_step`` returns."""
+    windows = []
+    for _ in range(repeats):
+        step = make_step()
+        start = time.perf_counter()
+        for _ in range(AGED_STEPS):
+            step()
+        windows.append((time.perf_counter() - start) / AGED_STEPS)
+    return statistics.median(windows)
+
+
+def bench_aged_adam(n_params, seed, with_torch):
+    """Microseconds per Adam step for each subnormal share, leanmlp (flushed state as it holds
+    it, and the unflushed state) and PyTorch (flush-to-zero off and on)."""
+    rows = {}
+    for share in AGED_SHARES:
+        grads, first, second = aged_adam_states(n_params, share, seed)
+        flushed_second = np.where(second < np.finfo(np.float32).tiny, np.float32(0), second)
+
+        def lean_step(second_moment):
+            def make_step():  # a fresh rule: its first flush is AGED_STEPS steps away at least
+                rule = Adam(np.zeros(n_params, np.float32), LR)
+                rule.t = 80_000
+                rule.first_moment[:], rule.second_moment[:] = first, second_moment
+                return lambda: rule.update(grads)
+            return make_step
+
+        row = {"leanmlp": time_steps(lean_step(flushed_second)),
+               "leanmlp unflushed": time_steps(lean_step(second))}
+        if with_torch:
+            import torch
+
+            def torch_step():
+                weight = torch.zeros(n_params, requires_grad=True)
+                weight.grad = torch.from_numpy(grads)
+                optimizer = torch.optim.Adam([weight], lr=LR)
+                optimizer.step()
+                state = optimizer.state[weight]
+                state["exp_avg"].copy_(torch.from_numpy(first))
+                state["exp_avg_sq"].copy_(torch.from_numpy(second * np.float32(1 - 0.999)))  # torch scales v
+                state["step"].fill_(80_000)
+                return optimizer.step
+
+            for flush in (False, True):
+                torch.set_flush_denormal(flush)
+                row[f"pytorch{', flush-to-zero' if flush else ''}"] = time_steps(torch_step)
+            torch.set_flush_denormal(False)
+        rows[f"{share:.0%}"] = row
+    names = list(rows["0%"])
+    print(f"\nAdam step on {n_params:,} parameters with an aged state, microseconds per step "
+          f"(medians of {AGED_STEPS}-step windows)")
+    print(f"{'subnormal share':16s}" + "".join(f"{name:>28s}" for name in names))
+    for share, row in rows.items():
+        print(f"{share:16s}" + "".join(f"{1e6 * row[name]:28.0f}" for name in names))
+    worst = max(row["leanmlp"] for row in rows.values()) / rows["0%"]["leanmlp"]
+    print(f"leanmlp: the slowest aged share costs {worst:.2f}x the normal state")
+    return {share: {name: 1e6 * seconds for name, seconds in row.items()} for share, row in rows.items()}
 
 
 def main():
@@ -340,6 +462,10 @@ def main():
     parser.add_argument("--no-sklearn", action="store_true", help="skip scikit-learn (slowest)")
     parser.add_argument("--compile", action="store_true",
                         help="also time PyTorch with torch.compile (compiles for a minute or two first)")
+    parser.add_argument("--estimator-epochs", type=int, default=2,
+                        help="epochs of each of the 3 estimator and bare-loop fits (0: leave them out)")
+    parser.add_argument("--aged", action="store_true",
+                        help="also time Adam steps with an aged state holding subnormal moments")
     parser.add_argument("--out", type=Path, help="write the numbers as JSON here")
     args = parser.parse_args()
     if not SHARED.is_dir():
@@ -365,16 +491,20 @@ def main():
     with threadpool_limits(args.threads):
         pca = fit_pca(scale_pixels(train_x), n_components=78)
         scaled = lambda x: pca.transform(scale_pixels(x))  # noqa: E731
-        report = {"machine": platform.processor() or platform.machine(), "threads": args.threads,
+        report = {"machine": cpu_model(), "threads": args.threads,
                   "numpy": np.__version__, "sklearn": sklearn.__version__,
                   "pca78_variance": pca.variance_captured()}
         if TorchRunner in runner_types:
             report["torch"] = torch.__version__
+        print(f"CPU: {report['machine']}, {args.threads} BLAS thread(s), numpy {np.__version__}")
+        if args.aged:
+            n_params = MLPSpec(train_x.shape[1], n_classes, HIDDEN).n_params()
+            report["aged_adam_microseconds"] = bench_aged_adam(n_params, args.seed, TorchRunner in runner_types)
         report["pixels"] = bench("784 pixels", (train_x, train_y, valid_x, valid_y, n_classes),
-                                 runner_types, args.epochs, args.seed)
+                                 runner_types, args.epochs, args.seed, args.estimator_epochs)
         report["pca78"] = bench("78 principal components",
                                 (scaled(train_x), train_y, scaled(valid_x), valid_y, n_classes),
-                                runner_types, args.epochs, args.seed)
+                                runner_types, args.epochs, args.seed, args.estimator_epochs)
     if args.out:
         args.out.write_text(json.dumps(report, indent=2))
     ratio = report["pixels"]["ratios"].get("leanmlp/pytorch", math.nan)

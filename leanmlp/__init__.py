@@ -5,3 +5,12 @@ The package holds the reusable logic only: no Snakemake imports, no printing. St
 """
 
 __version__ = "0.1.0"
+
+
+def __getattr__(name):
+    # the estimator imports scikit-learn: only on demand, so the stage scripts do not pay for it
+    if name == "MLPClassifier":
+        from .estimator import MLPClassifier
+
+        return MLPClassifier
+    raise AttributeError(f"module 'leanmlp' has no attribute {name!r}")

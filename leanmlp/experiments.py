@@ -45,12 +45,24 @@ def split_hyperparameters(hyperparameters, n_inputs, n_classes):
     return spec, settings
 
 
+def fit_network(spec, settings, train_data, valid_data, seed, on_epoch=None, evaluate_train=True):
+    """Build the network of ``spec`` and train it as ``settings`` say: the one training loop of
+    the pipeline's stage and of ``leanmlp.estimator.MLPClassifier``. The seed feeds two
+    independent streams, one for the initial weights and dropout masks, one for the batch
+    order. Returns (model, TrainingResult)."""
+    model = MLP(spec, stage_rng(seed, "mlp-model"))
+    rule = make_learning_rule(settings.optimizer, model.params, settings.learning_rate,
+                              **settings.learning_rule_options())
+    result = train(model, rule, train_data, valid_data, settings.epochs, settings.batch_size,
+                   stage_rng(seed, "mlp-batches"), on_epoch=on_epoch, evaluate_train=evaluate_train)
+    return model, result
+
+
 def run_training(hyperparameters, train_data, valid_data, test_data, n_classes, seed,
                  on_epoch=None):
     """Train one model; returns (model, TrainingResult, metrics dict).
 
-    *_data are (inputs, labels); the seed feeds two independent streams, one for the
-    initial weights and dropout masks, one for the batch order.
+    *_data are (inputs, labels); see ``fit_network`` for the seed.
     """
     spec, settings = split_hyperparameters(hyperparameters, train_data[0].shape[1], n_classes)
     for name, (inputs, labels) in (("train", train_data), ("valid", valid_data), ("test", test_data)):
@@ -58,11 +70,7 @@ def run_training(hyperparameters, train_data, valid_data, test_data, n_classes, 
             raise ConfigError(f"{name} inputs have {inputs.shape[1]} features, train has {spec.n_inputs}")
         if len(labels) and int(labels.max()) >= n_classes:
             raise ConfigError(f"{name} labels reach {int(labels.max())}, but there are {n_classes} classes")
-    model = MLP(spec, stage_rng(seed, "mlp-model"))
-    rule = make_learning_rule(settings.optimizer, model.params, settings.learning_rate,
-                              **settings.learning_rule_options())
-    result = train(model, rule, train_data, valid_data, settings.epochs, settings.batch_size,
-                   stage_rng(seed, "mlp-batches"), on_epoch=on_epoch)
+    model, result = fit_network(spec, settings, train_data, valid_data, seed, on_epoch)
     final_params = model.params.copy()
     test_final = evaluate(model, *test_data)[1]
     test_best = math.nan

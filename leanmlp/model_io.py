@@ -15,9 +15,11 @@ from .models import MLP, MLPSpec
 from .pca import PCA
 
 
-def save_model(path, model, characters, hyperparameters, best_params=None, pca=None, provenance=None):
-    """Save ``model``'s final parameters and, if given, its best-validation ones and the
-    provenance record of the code that trained it."""
+def save_model(path, model, characters, hyperparameters, best_params=None, pca=None, provenance=None,
+               classes=None):
+    """Save ``model``'s final parameters and, if given, its best-validation ones, the
+    provenance record of the code that trained it and the labels its outputs stand for
+    (``classes``, as the estimator keeps them; the pipeline's are the indices 0..n-1)."""
     arrays = {"params": model.params,
               "characters": np.array(characters),
               "spec": np.array(json.dumps(model.spec.to_dict())),
@@ -27,6 +29,8 @@ def save_model(path, model, characters, hyperparameters, best_params=None, pca=N
         arrays["best_valid_params"] = best_params
     if pca is not None:
         arrays.update(pca.to_arrays())
+    if classes is not None:
+        arrays["classes"] = classes
     save_npz(path, **arrays)
 
 
@@ -63,6 +67,7 @@ class Predictor:
             self.hyperparameters = json.loads(str(f["hyperparameters"]))
             self.provenance = json.loads(str(f["provenance"])) if "provenance" in f else None
             self.characters = tuple(str(c) for c in f["characters"])
+            self.classes = f["classes"] if "classes" in f else np.arange(self.spec.n_classes)
             self.model = MLP(self.spec, np.random.default_rng(0))
             key = {"final": "params", "best_valid": "best_valid_params"}[which]
             if key not in f:

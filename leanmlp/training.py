@@ -66,13 +66,17 @@ def train_epoch(model, learning_rule, provider):
 
 
 def train(model, learning_rule, train_data, valid_data, epochs, batch_size, rng,
-          divergence_factor=10.0, on_epoch=None):
+          divergence_factor=10.0, on_epoch=None, evaluate_train=True):
     """Train ``model`` in place for ``epochs`` epochs.
 
-    train_data, valid_data : (inputs, labels) pairs as ``BatchProvider`` takes them
+    train_data, valid_data : (inputs, labels) pairs as ``BatchProvider`` takes them; valid_data
+        may be None (no validation loss, so no best epoch: the estimator's case)
     divergence_factor : a run whose epoch train loss exceeds this many times the loss of
         uniform guessing, ln(n_classes), or whose loss turns NaN/inf, stops and is marked diverged
     on_epoch : optional callback receiving each epoch's history record (for progress logs)
+    evaluate_train : whether to pass over the training split in evaluation mode after every
+        epoch (the paper's train accuracy; about a quarter of the epoch); without it
+        train_loss/train_acc are NaN and only the running means are kept
     """
     if epochs < 1:
         raise ConfigError(f"epochs must be at least 1, got {epochs}")
@@ -89,11 +93,11 @@ def train(model, learning_rule, train_data, valid_data, epochs, batch_size, rng,
         running_loss = data_loss + 0.5 * (penalty_before + penalty)
         eval_start = time.perf_counter()
         train_loss, train_acc = math.nan, math.nan
-        if math.isfinite(running_loss):  # a blown-up model is not worth a pass over the data
+        if evaluate_train and math.isfinite(running_loss):  # a blown-up model is not worth a pass
             train_data_loss, train_acc = evaluate(model, *train_data)
             train_loss = train_data_loss + penalty
         eval_seconds = time.perf_counter() - eval_start
-        valid_loss, valid_acc = evaluate(model, *valid_data)
+        valid_loss, valid_acc = evaluate(model, *valid_data) if valid_data is not None else (math.nan, math.nan)
         record = {"epoch": epoch, "train_loss": train_loss, "train_acc": train_acc,
                   "valid_loss": valid_loss, "valid_acc": valid_acc,
                   "train_running_loss": running_loss, "train_running_acc": running_acc,
@@ -101,7 +105,8 @@ def train(model, learning_rule, train_data, valid_data, epochs, batch_size, rng,
         result.history.append(record)
         if on_epoch is not None:
             on_epoch(record)
-        if not all(math.isfinite(loss) for loss in (running_loss, train_loss, valid_loss)):
+        watched = [running_loss] + [train_loss] * evaluate_train + [valid_loss] * (valid_data is not None)
+        if not all(math.isfinite(loss) for loss in watched):
             result.diverged, result.diverged_reason = True, f"loss became NaN/inf in epoch {epoch}"
             break
         if running_loss > loss_limit:
