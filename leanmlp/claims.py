@@ -46,6 +46,15 @@ def seed_summary(values):
     return {"n": n, "mean": mean, "std": std, "ci_low": mean - half, "ci_high": mean + half}
 
 
+def relative_summary(log_summary, log_ratios):
+    """A summary of log ratios turned into relative changes: the mean and interval bounds are
+    exp(.) - 1 (the geometric mean change, bounds above -100% always); the sd is that of the
+    per-seed relative changes."""
+    changes = np.expm1(np.asarray(log_ratios, dtype=float))
+    return {**log_summary, **{key: math.expm1(log_summary[key]) for key in ("mean", "ci_low", "ci_high")},
+            "std": float(changes.std(ddof=1)) if len(changes) > 1 else math.nan}
+
+
 def per_seed(jobs, setting, run, measure):
     """A run's measure per seed (a Series indexed by seed) and its per-seed divergence flags."""
     rows = jobs[(jobs.setting == setting) & (jobs.run == run)].set_index("seed").sort_index()
@@ -72,7 +81,8 @@ def quantity_text(claim, roles):
     if "minus" in claim:
         text += f" − the same of {claim['minus']} (`{roles[claim['minus']]}`), paired by seed"
     elif "relative_to" in claim:
-        text += f" ÷ the same of {claim['relative_to']} (`{roles[claim['relative_to']]}`) − 1, paired by seed"
+        text += (f" ÷ the same of {claim['relative_to']} (`{roles[claim['relative_to']]}`) − 1, paired by seed "
+                 "(geometric mean over seeds; the interval is taken on the log ratios, so it stays above −100%)")
     return text
 
 
@@ -117,8 +127,8 @@ def judge_claim(claim, jobs, roles, setting):
             return unjudged(result, NOT_RUN, f"`{of}` and `{other}` share no seed to pair")
         if "minus" in claim:
             values = values_of[seeds] - values_other[seeds]
-        else:
-            values = values_of[seeds] / values_other[seeds] - 1
+        else:  # on the log scale, where an interval cannot pass below -100%
+            values = np.log(values_of[seeds] / values_other[seeds])
     else:
         values = values_of
     if diverged:
@@ -127,6 +137,8 @@ def judge_claim(claim, jobs, roles, setting):
     if values.empty:
         return unjudged(result, NOT_RUN, "no finite value")
     summary = seed_summary(values)
+    if "relative_to" in claim:
+        summary = relative_summary(summary, values)
     result.update(summary, seeds=[int(s) for s in values.index])
     if summary["n"] == 1:
         verdict = SUPPORTED if holds(summary["mean"], claim) else NOT_SUPPORTED
@@ -142,22 +154,27 @@ def judge_claims(claims, jobs, roles, settings):
                          for claim in claims for setting in settings])
 
 
-def number_text(value, percent=False):
+def number_text(value, percent=False, signed=True):
+    """'+0.0123' for a difference, '0.8523' (signed=False) for an absolute value, '-47.1%' for a
+    relative change, '—' for a missing one."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "—"
-    return f"{100 * value:+.1f}%" if percent else f"{value:+.4f}"
+    sign = "+" if signed else ""
+    return f"{100 * value:{sign}.1f}%" if percent else f"{value:{sign}.4f}"
 
 
-def interval_text(row, percent=False):
+def interval_text(row, percent=False, signed=True):
     """'+0.0123 (95% interval +0.0050 to +0.0196, sd 0.0031, 3 seeds)', or the single value
-    with '(1 seed)'; percent=True shows a relative change as '-47.1%'."""
+    with '(1 seed)'; percent=True shows a relative change as '-47.1%', signed=False an absolute
+    value without a sign."""
     if row["n"] == 0:
         return "—"
     if row["n"] == 1:
-        return f"{number_text(row['mean'], percent)} (1 seed)"
+        return f"{number_text(row['mean'], percent, signed)} (1 seed)"
     sd = f"{100 * row['std']:.1f}%" if percent else f"{row['std']:.4f}"
-    return (f"{number_text(row['mean'], percent)} (95% interval {number_text(row['ci_low'], percent)} to "
-            f"{number_text(row['ci_high'], percent)}, sd {sd}, {row['n']} seeds)")
+    return (f"{number_text(row['mean'], percent, signed)} (95% interval "
+            f"{number_text(row['ci_low'], percent, signed)} to {number_text(row['ci_high'], percent, signed)}, "
+            f"sd {sd}, {row['n']} seeds)")
 
 
 def verdict_text(row):

@@ -332,7 +332,7 @@ def claim_value_text(row, claim):
     percent, or for divergence and diverged runs the plain count or note."""
     if claim["measure"] == "diverged" or row["verdict"] == "diverged":
         return row["note"]
-    return interval_text(row, percent="relative_to" in claim)
+    return interval_text(row, percent="relative_to" in claim, signed="minus" in claim or "relative_to" in claim)
 
 
 def claims_section(claims_table, claims, roles):

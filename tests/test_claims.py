@@ -107,3 +107,27 @@ def test_judge_claims_keeps_the_declared_order_per_setting():
     table = pd.concat([jobs([("h3x128_reg", 0, 0.9, 0.85, 0.85, False)]).assign(setting=s) for s in ("a", "b")])
     result = judge_claims([ACCURACY, GAP], table, ROLES, ["a", "b"])
     assert list(zip(result.id, result.setting)) == [("acc", "a"), ("acc", "b"), ("gap", "a"), ("gap", "b")]
+
+
+def test_a_relative_change_interval_never_passes_minus_100_percent():
+    """Times of 3 seeds that scatter widely: a t-interval on the plain ratios would reach below
+    -100%; on the log scale the bounds stay in (-100%, inf) and the mean is the geometric one."""
+    claim = {"id": "faster", "paper": "PCA cuts the time", "measure": "test_acc_final", "of": "best",
+             "relative_to": "plain", "below": -0.3}
+    table = jobs([("h3x128", s, 0.9, 0.8, 10.0, False) for s in range(3)]
+                 + [("h3x128_reg", s, 0.9, 0.8, t, False) for s, t in enumerate((0.5, 4.0, 9.0))])
+    result = verdict(claim, table)
+    assert -1 < result["ci_low"] < result["mean"] < result["ci_high"]
+    assert result["mean"] == pytest.approx((0.05 * 0.4 * 0.9) ** (1 / 3) - 1)
+    plain = pd.Series([0.5, 4.0, 9.0]) / 10 - 1
+    assert plain.mean() - 4.303 * plain.std() / math.sqrt(3) < -1  # what the old interval printed
+    assert result["verdict"] == "inconclusive"
+
+
+def test_absolute_values_carry_no_sign_and_differences_do():
+    from leanmlp.reproduction import claim_value_text
+
+    table = jobs([("h3x128", s, 0.95, 0.82, 0.82, False) for s in range(3)]
+                 + [("h3x128_reg", s, 0.90 + 0.001 * s, 0.85, 0.85 + 0.001 * s, False) for s in range(3)])
+    assert claim_value_text(verdict(ACCURACY, table), ACCURACY).startswith("0.8510 (95% interval 0.8485 to")
+    assert claim_value_text(verdict(GAP, table), GAP).startswith("-0.0790 (95% interval -0.")
