@@ -1,5 +1,11 @@
-"""Command line: ``python -m leanmlp predict MODEL.npz IMAGES.npz``.
+"""Command line: ``python -m leanmlp predict MODEL.npz IMAGES.npz`` and
+``python -m leanmlp compare OURS REFERENCE``.
 
+compare: two result folders (``results/<name>/`` or ``docs/reproduction/``) side by side, job
+by job and table row by table row (see ``leanmlp.compare``); exit status 0 when nothing is
+flagged, 1 when something is, 2 on bad input.
+
+predict:
 Classifies the images in IMAGES.npz (key ``images``: uint8, one image per row or per
 h x w block) with a model saved by the training stage, prints which code trained it, the
 accuracy when the file also holds ``labels``, and the latency per sample, batched and one at
@@ -68,6 +74,14 @@ def predict_command(args):
         print("predicted:", "".join(predictor.characters[i] for i in predicted[: args.show]))
 
 
+def compare_command(args):
+    from .compare import compare_runs, summary_lines
+
+    jobs, tables, tolerance = compare_runs(args.ours, args.reference, args.tolerance)
+    print("\n".join(summary_lines(jobs, tables, tolerance, args.all)))
+    return 1 if jobs.flagged.any() or tables.flagged.any() else 0
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m leanmlp")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -77,13 +91,25 @@ def main(argv=None):
     predict.add_argument("--single", type=int, default=200, help="images timed one at a time")
     predict.add_argument("--repeats", type=int, default=5, help="timed passes after the warm-up")
     predict.add_argument("--show", type=int, default=0, help="print the first N predicted characters")
+    compare = commands.add_parser("compare", help="two result folders side by side, job by job and row by row")
+    compare.add_argument("ours", help="a results folder: results/<name>/ (it holds tables/)")
+    compare.add_argument("reference", help="the folder to compare with, e.g. docs/reproduction/")
+    compare.add_argument("--tolerance", type=float,
+                         help="flag accuracies that differ by more than this (default: the reference's seed spread)")
+    compare.add_argument("--all", action="store_true", help="print every compared value, not only the flagged")
     args = parser.parse_args(argv)
-    if args.single < 1 or args.repeats < 1:
+    if args.command == "predict" and (args.single < 1 or args.repeats < 1):
         parser.error("--single and --repeats must be at least 1")
+    if args.command == "compare" and args.tolerance is not None and not args.tolerance >= 0:
+        parser.error("--tolerance must be a number >= 0")
     try:
-        predict_command(args)
+        if args.command == "predict":
+            predict_command(args)
+        else:
+            sys.exit(compare_command(args))
     except LeanMLPError as e:
-        sys.exit(f"error: {e}")
+        print(f"error: {e}", file=sys.stderr)
+        sys.exit(2 if args.command == "compare" else 1)
 
 
 if __name__ == "__main__":

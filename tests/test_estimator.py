@@ -102,3 +102,18 @@ def test_a_pipeline_model_loads_into_the_estimator(digits_pixels, tmp_path):
     expected = Predictor(tmp_path / "model.npz").predict(test_images)
     assert np.array_equal(estimator.predict(features(test_images)), expected)
     assert estimator.characters_ == tuple("0123456789") and estimator.get_params()["max_iter"] == 5
+
+
+def test_the_readme_example_prints_what_the_readme_says(tmp_path):
+    import re
+    import subprocess
+    import sys
+
+    from conftest import REPO
+
+    section = (REPO / "README.md").read_text().split("### The network as a scikit-learn estimator", 1)[1]
+    code = re.search(r"```python\n(.*?)```", section, re.DOTALL).group(1)
+    printed = re.search(r"prints, in [^`]*`(.*?)`", section, re.DOTALL).group(1)
+    done = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == " ".join(printed.split())
