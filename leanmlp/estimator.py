@@ -22,7 +22,6 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 
 from .exceptions import DataFormatError
 from .experiments import fit_network, split_hyperparameters
-from .losses import EXP_FLOOR, shifted_exps
 from .model_io import Predictor, save_model
 from .provenance import provenance
 
@@ -102,9 +101,11 @@ class MLPClassifier(ClassifierMixin, BaseEstimator):
                                for start in range(0, len(X), 2000)])
 
     def predict_proba(self, X):
-        shifted, exps = shifted_exps(self._logits(X))
-        exps[shifted < EXP_FLOOR] = 0.0
-        return exps / exps.sum(axis=1, keepdims=True)
+        logits = self._logits(X)
+        logits -= logits.max(axis=1, keepdims=True)
+        np.exp(logits, out=logits)
+        logits /= logits.sum(axis=1, keepdims=True)
+        return logits
 
     def predict(self, X):
         indices = self._logits(X).argmax(axis=1)
