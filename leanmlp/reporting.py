@@ -45,6 +45,11 @@ def job_table(metrics):
     return pd.DataFrame(rows)
 
 
+def markdown_table(frame, **options):
+    """``frame`` as a Markdown table in which every missing value reads "—", never "nan"."""
+    return frame.astype(object).where(frame.notna(), None).to_markdown(index=False, missingval="—", **options)
+
+
 MEASURES = ("final_train_acc", "final_train_running_acc", "final_valid_acc", "best_valid_acc",
             "test_acc_final", "test_acc_best_valid", "seconds_total", "seconds_per_epoch_median",
             "train_eval_seconds_median", "late_over_early_epoch_seconds", "best_valid_loss_epoch")
@@ -139,7 +144,7 @@ def wide_markdown(table, columns, settings):
                     text = "not run"
                 line[f"{setting} {key}"] = text + (" (diverged)" if job["diverged"] else "")
         lines.append(line)
-    return pd.DataFrame(lines).to_markdown(index=False)
+    return markdown_table(pd.DataFrame(lines))
 
 
 def overview_panel(table, columns):
@@ -196,7 +201,7 @@ def table2_markdown(table):
         paper_seconds=table.paper_seconds.map(lambda v: number(v, 2)),
         ours_valid=table.ours_valid.map(lambda v: number(v, 4)), ours_test=table.ours_test.map(lambda v: number(v, 4)),
         ours_seconds=table.ours_seconds.map(lambda v: number(v, 1)),
-    ).to_markdown(index=False)
+    ).pipe(markdown_table)
 
 
 def memory_table(memory, paper_mb):
@@ -212,7 +217,7 @@ def memory_markdown(table):
         memory_mb=table.memory_mb.map("{:.2f}".format), share_of_raw=table.share_of_raw.map("{:.1%}".format),
         disk=(table.disk / 1e6).map("{:.2f}".format),
         paper_mb=table.paper_mb.map(lambda v: "" if pd.isna(v) else f"{v:g}"),
-    ).rename(columns={"disk": "disk_mb"}).to_markdown(index=False)
+    ).rename(columns={"disk": "disk_mb"}).pipe(markdown_table)
 
 
 def memory_accuracy_points(aggregated, memory, variant_runs, settings):

@@ -13,6 +13,7 @@ import yaml
 from leanmlp.atomic import write_text
 from leanmlp.provenance import provenance
 from leanmlp.reproduction import ReportInputs, prepare, report_markdown, seed_spread
+from leanmlp.reporting import markdown_table
 from leanmlp.stage import run_stage, stage_logger
 
 
@@ -47,7 +48,7 @@ def appendix(inputs, params):
     lines += [f"- [{Path(path).name}](figures/{Path(path).name})" for path in [inputs.overview, *inputs.figures]]
     timing = stage_times(params.benchmarks)
     lines += ["", "## Wall time of each stage", "",
-              timing.to_markdown(index=False) if len(timing) else "(none yet)", "",
+              markdown_table(timing) if len(timing) else "(none yet)", "",
               "## Conventions", "",
               "- L1 penalty: λ Σ|w|; L2 penalty: ½ λ Σ w², on weights only (not biases), included in the train loss.",
               "- Dropout: inverted (kept units scaled by 1/keep in training, identity in evaluation).",

@@ -9,7 +9,7 @@ import yaml
 from leanmlp.atomic import atomic_path, save_figure, write_text
 from leanmlp.models import MLPSpec
 from leanmlp.plots import memory_accuracy_figure, paper_vs_ours_figure, setting_colours
-from leanmlp.reporting import (macs_table, memory_accuracy_points, memory_markdown, memory_table,
+from leanmlp.reporting import (macs_table, markdown_table, memory_accuracy_points, memory_markdown, memory_table,
                                overview_panel, paper_rows_table, table2, table2_markdown, wide_markdown)
 from leanmlp.stage import run_stage, stage_logger
 
@@ -49,7 +49,7 @@ def main(logger):
     specs = [MLPSpec(int(row.n_features), n_classes, tuple(json.loads(row.hidden)))
              for row in pd.read_csv(inputs.jobs).drop_duplicates(["n_features", "hidden"]).itertuples()]
     macs = macs_table(specs, reference["flops"]["mlp_78_128x3_47_multiplications"])
-    save_table(output.macs, macs, macs.to_markdown(index=False), logger)
+    save_table(output.macs, macs, markdown_table(macs), logger)
 
     first_rmse = f"rmse/{params.rmse_slugs[0]}"
     memory = memory_table(pd.read_csv(inputs.memory), {

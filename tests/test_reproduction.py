@@ -63,3 +63,19 @@ def test_train_rows_far_from_the_paper_are_explained_by_their_valid_difference()
     assert "row 13 train (r13) under `sgd`: train +0.1060, valid +0.1120: valid differs alike" in text
     assert "row 14 train (r14) under `sgd`: train -0.0300, valid +0.0000: valid differs by another amount" in text
     assert "row 15" not in text
+
+
+def test_missing_values_read_as_a_dash_and_the_verdicts_are_counted():
+    import math
+
+    import pandas as pd
+
+    from leanmlp.reporting import markdown_table
+    from leanmlp.reproduction import verdict_counts
+
+    text = markdown_table(pd.DataFrame({"architecture": ["784-32-47", "GoogLeNet"], "parameters": [26671.0, math.nan]}))
+    assert "nan" not in text and "—" in text and "26671" in text
+    table = pd.DataFrame({"verdict": ["reproduced", "close", "differs", "differs", "not run",
+                                      "other machine (ratio shown)"]})
+    assert verdict_counts(table) == ("Of 6 numbers: 1 reproduced, 1 close, 2 differ; "
+                                     "1 not run, 1 other machine (ratio shown).")
