@@ -45,14 +45,22 @@ def read_images(path):
         raise DataFormatError(f"{path}: images must be uint8 pixels, got {images.dtype}")
     if images.ndim < 2 or len(images) == 0:
         raise DataFormatError(f"{path}: holds no images (array of shape {images.shape})")
-    if labels is not None and len(labels) != len(images):
-        raise DataFormatError(f"{path}: {len(images)} images but {len(labels)} labels")
+    if labels is not None:
+        if labels.ndim != 1 or len(labels) != len(images):
+            raise DataFormatError(f"{path}: labels must be one per image, shape ({len(images)},); "
+                                  f"got shape {labels.shape}")
+        if not np.issubdtype(labels.dtype, np.integer):
+            raise DataFormatError(f"{path}: labels must be integer class indices, got {labels.dtype}")
     return images, labels
 
 
 def predict_command(args):
     predictor = Predictor(args.model)
     images, labels = read_images(args.images)
+    n_classes = predictor.spec.n_classes
+    if labels is not None and len(labels) and (labels.min() < 0 or labels.max() >= n_classes):
+        raise DataFormatError(f"{args.images}: labels run from {labels.min()} to {labels.max()}, but {args.model} "
+                              f"has classes 0..{n_classes - 1}")
     try:
         predicted = predictor.predict(images)
     except DataFormatError as e:

@@ -55,6 +55,28 @@ def open_npz(path, what):
         raise DataFormatError(f"{path}: cannot read it ({e})") from None
 
 
+def read_json(path, name, array):
+    try:
+        return json.loads(str(array))
+    except json.JSONDecodeError as e:
+        raise DataFormatError(f"{path}: its '{name}' is not JSON ({e})") from None
+
+
+def read_spec(path, array):
+    """The ``MLPSpec`` a model file records, or one error naming the file and the problem."""
+    fields = read_json(path, "spec", array)
+    if not isinstance(fields, dict):
+        raise DataFormatError(f"{path}: its spec is not a mapping of architecture fields")
+    known = set(MLPSpec.__dataclass_fields__)
+    unknown = sorted(set(fields) - known)
+    if unknown:
+        raise DataFormatError(f"{path}: its spec has unknown fields {unknown}; known: {', '.join(sorted(known))}")
+    try:
+        return MLPSpec(**fields)
+    except (TypeError, LeanMLPError) as e:
+        raise DataFormatError(f"{path}: its spec is not a valid architecture ({e})") from None
+
+
 class Predictor:
     """A loaded model: ``predict(images)`` maps raw uint8 images (any shape per image) to labels.
 
@@ -62,17 +84,31 @@ class Predictor:
     """
 
     def __init__(self, path, which="final"):
+        key = {"final": "params", "best_valid": "best_valid_params"}[which]
         with open_npz(path, "model file") as f:
-            self.spec = MLPSpec(**json.loads(str(f["spec"])))
-            self.hyperparameters = json.loads(str(f["hyperparameters"]))
-            self.provenance = json.loads(str(f["provenance"])) if "provenance" in f else None
+            for required in ("spec", "hyperparameters", "characters", "params"):
+                if required not in f:
+                    raise DataFormatError(f"{path}: not a model file: it has no '{required}' array "
+                                          f"(it has {', '.join(f.files) or 'nothing'})")
+            self.spec = read_spec(path, f["spec"])
+            self.hyperparameters = read_json(path, "hyperparameters", f["hyperparameters"])
+            self.provenance = read_json(path, "provenance", f["provenance"]) if "provenance" in f else None
             self.characters = tuple(str(c) for c in f["characters"])
+            if len(self.characters) != self.spec.n_classes:
+                raise DataFormatError(f"{path}: {len(self.characters)} characters for the model's "
+                                      f"{self.spec.n_classes} classes")
             self.classes = f["classes"] if "classes" in f else np.arange(self.spec.n_classes)
             self.model = MLP(self.spec, np.random.default_rng(0))
-            key = {"final": "params", "best_valid": "best_valid_params"}[which]
             if key not in f:
                 raise DataFormatError(f"{path} holds no {which} parameters")
-            self.model.params[:] = f[key]
+            params = f[key]
+            if params.shape != self.model.params.shape:
+                raise DataFormatError(f"{path}: its {which} parameters have shape {params.shape}; "
+                                      f"its spec needs {self.model.params.size} in one flat array")
+            if not np.isfinite(params).all():
+                raise DataFormatError(f"{path}: its {which} parameters hold NaN or infinite values "
+                                      "(a run that diverged?); it would predict one class for everything")
+            self.model.params[:] = params
             self.pca = PCA.from_arrays(f)
 
     def features(self, images):

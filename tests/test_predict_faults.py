@@ -38,6 +38,22 @@ def files(tmp_path_factory):
     flipped[len(good) // 2] ^= 0xFF
     (folder / "flipped.npz").write_bytes(bytes(flipped))
     (folder / "notes.txt").write_text("not a model\n")
+    np.savez(folder / "label_column.npz", images=images, labels=labels[:, None])
+    np.savez(folder / "label_text.npz", images=images, labels=labels.astype(str))
+    np.savez(folder / "foreign_labels.npz", images=images, labels=labels + 4)
+    with np.load(folder / "pca_model.npz") as f:
+        arrays = dict(f)
+    damaged = {
+        "nan_model.npz": {"params": np.full_like(arrays["params"], np.nan)},
+        "short_params.npz": {"params": arrays["params"][:-3]},
+        "square_params.npz": {"params": arrays["params"][:100].reshape(10, 10)},
+        "spec_not_json.npz": {"spec": np.array("{hidden: [16")},
+        "spec_extra_key.npz": {"spec": np.array(str(arrays["spec"])[:-1] + ', "width": 3}')},
+        "few_characters.npz": {"characters": np.array(list("ab"))},
+    }
+    for name, change in damaged.items():
+        np.savez(folder / name, **{**arrays, **change})
+    np.savez(folder / "no_spec.npz", **{k: v for k, v in arrays.items() if k != "spec"})
     return folder
 
 
@@ -61,6 +77,17 @@ def test_a_good_model_prints_its_provenance_and_warm_timings(files):
     ("pca_model.npz", "notes.txt", "notes.txt: not a file of images"),
     ("pca_model.npz", "empty.npz", "empty.npz: holds no images"),
     ("missing.npz", "images.npz", "missing.npz: no such file"),
+    ("pca_model.npz", "label_column.npz", "label_column.npz: labels must be one per image, shape (120,); "
+                                          "got shape (120, 1)"),
+    ("pca_model.npz", "label_text.npz", "label_text.npz: labels must be integer class indices"),
+    ("pca_model.npz", "foreign_labels.npz", "labels run from 4 to 7, but"),
+    ("nan_model.npz", "images.npz", "nan_model.npz: its final parameters hold NaN or infinite values"),
+    ("short_params.npz", "images.npz", "short_params.npz: its final parameters have shape"),
+    ("square_params.npz", "images.npz", "square_params.npz: its final parameters have shape (10, 10)"),
+    ("spec_not_json.npz", "images.npz", "spec_not_json.npz: its 'spec' is not JSON"),
+    ("spec_extra_key.npz", "images.npz", "spec_extra_key.npz: its spec has unknown fields ['width']"),
+    ("few_characters.npz", "images.npz", "few_characters.npz: 2 characters for the model's 4 classes"),
+    ("no_spec.npz", "images.npz", "no_spec.npz: not a model file: it has no 'spec' array"),
 ])
 def test_each_fault_is_one_line(files, model, images, message):
     result = predict(files / model, files / images)
