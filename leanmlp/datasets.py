@@ -131,8 +131,11 @@ class _EmnistFiles:
                 raise DataFormatError(
                     f"{source}: not a valid zip archive (corrupt or incomplete download?): {e}"
                 ) from e
-            # NIST nests its files in a gzip/ folder; match on the file name alone.
-            self._members = {PurePosixPath(m).name: m for m in self._zip.namelist()}
+            # NIST nests its files in a gzip/ folder; match on the file name alone, so two members
+            # of one name in different folders would be ambiguous: name them when one is read
+            self._members = {}
+            for member in self._zip.namelist():
+                self._members.setdefault(PurePosixPath(member).name, []).append(member)
         elif not self.source.is_dir():
             raise DataFormatError(f"{source}: no such zip file or directory")
 
@@ -144,8 +147,12 @@ class _EmnistFiles:
             return path.read_bytes()
         if file_name not in self._members:
             raise DataFormatError(f"{self.source}: the archive has no member {file_name}")
+        members = self._members[file_name]
+        if len(members) > 1:
+            raise DataFormatError(f"{self.source}: {len(members)} members are named {file_name} "
+                                  f"({', '.join(members)}); keep one and rezip")
         try:
-            return self._zip.read(self._members[file_name])
+            return self._zip.read(members[0])
         except (zipfile.BadZipFile, EOFError, OSError) as e:
             raise DataFormatError(f"{self.source}: member {file_name} is corrupt: {e}") from e
 

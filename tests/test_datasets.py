@@ -60,6 +60,18 @@ def test_corrupt_member_in_zip(tmp_path):
         load_emnist_part(path, "balanced", "train")
 
 
+def test_two_members_of_one_name_are_refused_not_picked(tmp_path):
+    files, _ = make_emnist()
+    path = write_nist_zip(tmp_path / "gzip.zip", files)
+    name = "emnist-balanced-test-labels-idx1-ubyte.gz"
+    with zipfile.ZipFile(path, "a") as zf:
+        zf.writestr(f"other/{name}", gzip.compress(encode_idx(np.zeros(10, np.uint8))))
+    with pytest.raises(DataFormatError, match=rf"2 members are named {name} \(gzip/{name}, other/{name}\); "
+                                               "keep one and rezip"):
+        load_emnist_part(path, "balanced", "test")
+    load_emnist_part(path, "balanced", "train")  # the unambiguous part still loads
+
+
 def test_missing_member_and_missing_file(tmp_path):
     files, _ = make_emnist(parts=("train",))
     zip_path = write_nist_zip(tmp_path / "gzip.zip", files)
