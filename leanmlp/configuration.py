@@ -2,6 +2,8 @@
 before any job starts, naming the key. (What needs the data, such as more components than
 features or a total above the training set, fails in the first job that can know.)"""
 
+import math
+
 import yaml
 
 from .baselines import SLOW_BASELINES, check_baseline_name
@@ -35,6 +37,17 @@ def apply_command_line(config, command_line):
     return config
 
 
+def check_finite(tree, where=""):
+    """No NaN or infinity anywhere: a schema's range checks let NaN through (every comparison
+    with it is false), and a NaN rate or penalty trains to a run recorded as diverged."""
+    items = tree.items() if isinstance(tree, dict) else enumerate(tree) if isinstance(tree, list) else ()
+    for key, value in items:
+        path = f"{where}[{key}]" if isinstance(tree, list) else f"{where}.{key}" if where else str(key)
+        if isinstance(value, float) and not math.isfinite(value):
+            raise ConfigError(f"{path} is {value}: give a finite number")
+        check_finite(value, path)
+
+
 def check_size_fractions(sizes):
     """data.sizes fractions (floats) may not add up to more than the whole pool."""
     fractions = {name: sizes[name] for name in SPLIT_NAMES if isinstance(sizes[name], float)}
@@ -62,6 +75,7 @@ def baseline_models(baselines):
 
 def check_config(config):
     """Every data-free check of a schema-valid config; raises ConfigError naming the key."""
+    check_finite(config)
     data = config["data"]
     check_data_config(data["source"], data["split"], data["parts"])
     check_size_fractions(data["sizes"])

@@ -10,6 +10,7 @@ import difflib
 import itertools
 from dataclasses import dataclass, field
 
+from .configuration import check_finite
 from .exceptions import ConfigError
 from .experiments import split_hyperparameters
 
@@ -126,10 +127,18 @@ def resolve_role(role, spec, runs, mining_targets):
 
 
 def check_run(name, run, defaults, settings, default_settings, input_variants):
-    """Every job of a run must build a model: known keys, values in range, known settings."""
+    """Every job of a run must build a model: known keys, values in range, known settings, and
+    no key that its optimizer setting owns (the setting would silently win)."""
     for setting in run.get("settings", default_settings):
         if setting not in settings:
             raise unknown_name("optimizer setting", setting, settings, f"run {name!r}")
+        owned = sorted(set(model_of(run)) & set(settings[setting]))
+        if owned:
+            key = owned[0]
+            raise ConfigError(f"run {name!r} sets {key}: {run[key]!r}, but its optimizer setting {setting!r} owns "
+                              f"{key} ({settings[setting][key]!r}) and would train it at that value; declare a "
+                              f"setting with {key}: {run[key]!r} under `settings` and give the run "
+                              f"`settings: [<that setting>]` instead")
         hyperparameters = job_hyperparameters(defaults, settings[setting], run)
         if hyperparameters.get("input", "raw") not in input_variants:
             raise unknown_name("input", hyperparameters.get("input"), input_variants, f"run {name!r}")
@@ -137,6 +146,16 @@ def check_run(name, run, defaults, settings, default_settings, input_variants):
             split_hyperparameters(hyperparameters, n_inputs=1, n_classes=2)
         except (ConfigError, TypeError, ValueError) as e:
             raise ConfigError(f"run {name!r} under {setting}: {e}") from None
+
+
+def check_defaults(defaults, settings):
+    """A hyperparameter default that an optimizer setting owns would never be used."""
+    for setting, values in settings.items():
+        owned = sorted(set(defaults) & set(values))
+        if owned:
+            raise ConfigError(f"defaults set {', '.join(owned)}, which optimizer setting {setting!r} owns "
+                              f"({', '.join(f'{k}: {values[k]!r}' for k in owned)}): the setting always wins; "
+                              "change the setting instead")
 
 
 def mlp_settings(experiments, mlp_config):
@@ -155,6 +174,8 @@ def plan_matrix(experiments, mlp, mining_targets, input_variants):
     mining_targets : {'mean_distance': [slugs], 'rmse': [slugs]} in the config's order
     input_variants : the training inputs the config provides ('raw', 'pca', 'rmse/<slug>', ...)
     """
+    check_finite(experiments)
+    check_defaults(mlp["defaults"], mlp["settings"])
     runs = expand_experiments(experiments, mining_targets)
     for name, run in runs.items():
         check_run(name, run, mlp["defaults"], mlp["settings"], mlp["default_settings"], input_variants)

@@ -70,6 +70,13 @@ def test_shuffling_runs_figures_tables_and_roles_changes_nothing():
     (lambda e: e["runs"]["h1x32"].update(settings=["adam_lr1"]), "unknown optimizer setting 'adam_lr1'"),
     (lambda e: e["runs"]["h1x32"].update(input="rmse/total1"), "run 'h1x32': unknown input 'rmse/total1'"),
     (lambda e: e["runs"]["h1x32"].update(dropout_after=[7], dropout_keep=0.5), "dropout_after [7]"),
+    (lambda e: e["grids"].update(lr={"base": {}, "vary": {"learning_rate": [0.5, 0.01]}}),
+     "run 'lr-learning_rate~0.5' sets learning_rate: 0.5, but its optimizer setting 'sgd_lr0.1' owns learning_rate"),
+    (lambda e: e["runs"]["h1x32"].update(optimizer="momentum"), "owns optimizer ('sgd')"),
+    (lambda e: e["grids"]["table1_l1"]["vary"].update(l1=[float("nan")]), "grids.table1_l1.vary.l1[0] is nan"),
+    (lambda e: e["settings"]["adam_lr0.001"].update(learning_rate=float("nan")),
+     "settings.adam_lr0.001.learning_rate is nan: give a finite number"),
+    (lambda e: e["defaults"].update(learning_rate=0.5), "defaults set learning_rate, which optimizer setting"),
 ])
 def test_a_bad_name_or_hyperparameter_is_named(edit, message):
     experiments = paper_experiments()
