@@ -37,6 +37,10 @@ def class_quotas(class_sizes, target, reference_size):
     if kind == "per_class":
         if not (isinstance(value, int) and value >= 1):
             raise ConfigError(f"per_class target must be a count >= 1, got {value!r}")
+        if value >= class_sizes.max():
+            raise ConfigError(f"per_class target {value} is no smaller than the largest class ({class_sizes.max()}): "
+                              f"it would keep all {class_sizes.sum()} samples and prune nothing; give a count below "
+                              f"{class_sizes.max()}, or {{fraction: 1.0}} to keep everything on purpose")
         return np.minimum(class_sizes, value)
     if kind == "fraction":
         if not 0.0 < value <= 1.0:
@@ -70,6 +74,11 @@ def keep_lowest_per_class(scores, labels, quotas):
     class_start = np.searchsorted(sorted_labels, np.arange(len(quotas)))
     rank_in_class = np.arange(len(order)) - class_start[sorted_labels]
     return np.sort(order[rank_in_class < quotas[sorted_labels]])
+
+
+def classes_kept_whole(quotas, class_sizes):
+    """The classes a target keeps entirely (their quota is their size)."""
+    return np.flatnonzero(np.asarray(quotas) == np.asarray(class_sizes))
 
 
 def prune_to_targets(scores, labels, n_classes, targets, reference_size):

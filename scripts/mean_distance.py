@@ -7,8 +7,8 @@ from leanmlp.atomic import save_figure, save_npz, write_json
 from leanmlp.data_providers import as_features
 from leanmlp.datasets import load_labelled
 from leanmlp.plots import class_extremes_figure, sorted_score_figure
-from leanmlp.pruning import (class_means, distances_to_class_mean, extremes_per_class, mean_sorted_curve,
-                             prune_to_targets)
+from leanmlp.pruning import (class_means, classes_kept_whole, distances_to_class_mean, extremes_per_class,
+                             mean_sorted_curve, prune_to_targets)
 from leanmlp.stage import run_stage, stage_logger
 
 
@@ -27,11 +27,11 @@ def main(logger):
             prune_to_targets(distances, labels, n_classes, snakemake.params.targets, len(labels)),
             snakemake.params.targets):
         kept[slug] = indices.astype(np.int32)
-        short = [train.characters[c] for c in np.flatnonzero((quotas == sizes) & (quotas < quotas.max()))]
+        short = [train.characters[c] for c in classes_kept_whole(quotas, sizes)]
         targets[slug] = {"target": target, "kept": len(kept[slug]), "per_class_max": int(quotas.max()),
                          "per_class_min": int(quotas.min()), "classes_kept_whole": short}
-        logger.info("%s: keeping %d of %d (%d to %d per class; %d classes smaller than the cap kept whole)",
-                    slug, len(kept[slug]), len(labels), quotas.min(), quotas.max(), len(short))
+        logger.info("%s: keeping %d of %d (%d to %d per class; %d of %d classes kept whole)",
+                    slug, len(kept[slug]), len(labels), quotas.min(), quotas.max(), len(short), n_classes)
     save_npz(snakemake.output.scores, distances=distances, class_means=means)
     save_npz(snakemake.output.kept, **kept)
     write_json(snakemake.output.summary, {"distance_scale": "0..255 pixel values",

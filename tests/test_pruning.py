@@ -3,12 +3,16 @@ import pytest
 
 from leanmlp.exceptions import ConfigError
 from leanmlp.pca import fit_pca
-from leanmlp.pruning import (class_means, class_quotas, distances_to_class_mean, extremes_per_class, prune_to_targets,
-                             keep_lowest_per_class, mean_sorted_curve, reconstruction_rmse, target_slug)
+from leanmlp.pruning import (class_means, class_quotas, classes_kept_whole, distances_to_class_mean,
+                             extremes_per_class, keep_lowest_per_class, mean_sorted_curve, prune_to_targets,
+                             reconstruction_rmse, target_slug)
 
 
 def test_per_class_quota_keeps_small_classes_whole():
     assert class_quotas([5, 10, 20], {"per_class": 8}, 35).tolist() == [5, 8, 8]
+    # every class at or under its quota is kept whole, the largest one included
+    assert classes_kept_whole([5, 8, 8], [5, 10, 20]).tolist() == [0]
+    assert classes_kept_whole([5, 10, 20], [5, 10, 20]).tolist() == [0, 1, 2]
 
 
 @pytest.mark.parametrize("sizes, target, expected", [
@@ -29,6 +33,8 @@ def test_totals_are_met_exactly(sizes, target, expected):
     ({"fraction": 1.5}, r"fraction target must be in \(0, 1\]"),
     ({"total": 5, "per_class": 2}, "one of"),
     ({"closest": 5}, "one of"),
+    ({"per_class": 100}, r"per_class target 100 is no smaller than the largest class \(100\): it would keep all "
+                         "160 samples and prune nothing"),
 ])
 def test_bad_targets(target, message):
     with pytest.raises(ConfigError, match=message):
