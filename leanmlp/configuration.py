@@ -78,6 +78,9 @@ def check_config(config):
     check_finite(config)
     data = config["data"]
     check_data_config(data["source"], data["split"], data["parts"])
+    if data["source"].startswith("http://") and not data.get("md5"):
+        raise ConfigError(f"data.source {data['source']} is plain http:// and data.md5 is not set: nothing would "
+                          "check what arrives; use https:// or give the archive's md5")
     check_size_fractions(data["sizes"])
     check_rmse_after(config["mining"])
     baseline_models(config["baselines"])

@@ -134,3 +134,17 @@ def test_md5_mismatch(tmp_path):
     verify_md5(path, "900150983cd24fb0d6963f7d28e17f72")
     with pytest.raises(ChecksumError, match="md5 is 900150983cd24fb0d6963f7d28e17f72, expected 0+"):
         verify_md5(path, "0" * 32)
+
+
+def test_a_plain_http_source_needs_a_checksum():
+    import yaml
+
+    from conftest import REPO
+    from leanmlp.configuration import check_config
+
+    config = yaml.safe_load((REPO / "config/demo.yaml").read_text())
+    config["data"].update(source="http://127.0.0.1:9/gzip.zip", md5=None, split="balanced", parts=["train"])
+    with pytest.raises(ConfigError, match="is plain http:// and data.md5 is not set: nothing would check"):
+        check_config(config)
+    config["data"]["md5"] = "0" * 32
+    check_config(config)  # with a checksum, what arrives is checked

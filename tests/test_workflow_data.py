@@ -103,7 +103,7 @@ def test_offline_download_names_the_ways_forward(workflow_dir):
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    config = write_config(workflow_dir, source=f"http://127.0.0.1:{port}/gzip.zip",
+    config = write_config(workflow_dir, source=f"http://127.0.0.1:{port}/gzip.zip", md5="0" * 32,
                           sizes={"train": 10, "valid": 1, "test": 1})
     result = workflow_dir.run("--cores", "1", "data", "--configfile", config)
     assert result.returncode != 0
