@@ -115,8 +115,9 @@ def main(argv=None):
             predict_command(args)
         else:
             sys.exit(compare_command(args))
-    except LeanMLPError as e:
-        print(f"error: {e}", file=sys.stderr)
+    except (LeanMLPError, MemoryError) as e:
+        text = e if isinstance(e, LeanMLPError) else f"out of memory ({e}): a model larger than this machine holds"
+        print(f"error: {text}", file=sys.stderr)
         sys.exit(2 if args.command == "compare" else 1)
 
 

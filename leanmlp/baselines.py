@@ -20,9 +20,12 @@ def baseline_input(name):
 
 
 def check_baseline_name(name):
-    if not BASELINE_NAME.fullmatch(name):
+    match = BASELINE_NAME.fullmatch(name)
+    if not match:
         raise ConfigError(f"unknown baseline {name!r}: use rf<N>, tree, logreg_ovr, svm, knn, "
                           f"optionally prefixed by pca_")
+    if match.group(3) is not None and int(match.group(3)) < 1:
+        raise ConfigError(f"baseline {name!r}: a random forest needs at least 1 tree (rf<N> with N >= 1)")
 
 
 def make_baseline(name, seed, threads):

@@ -12,13 +12,20 @@ from .exceptions import ConfigError
 from .pruning import target_slug
 
 SPLIT_NAMES = ("train", "valid", "test")
+NAME_LIMIT = 100  # results/<name>/... file names must stay under the file system's 255 bytes
 
 
 def typed(value):
     """A value given with ``--config`` as Snakemake passes it (nested values as strings) in its
     YAML type: '0.05' -> 0.05, '[0, 1]' -> [0, 1]; top-level values are already typed."""
     if isinstance(value, str):
-        return yaml.safe_load(value)
+        try:
+            return yaml.safe_load(value)
+        except yaml.YAMLError as e:
+            where = f" (line {e.problem_mark.line + 1}, column {e.problem_mark.column + 1})" \
+                if getattr(e, "problem_mark", None) else ""
+            raise ConfigError(f"--config value {value!r} is not YAML{where}: "
+                              f"{getattr(e, 'problem', None) or e}") from None
     if isinstance(value, list):
         return [typed(item) for item in value]
     if isinstance(value, dict):
@@ -76,6 +83,9 @@ def baseline_models(baselines):
 def check_config(config):
     """Every data-free check of a schema-valid config; raises ConfigError naming the key."""
     check_finite(config)
+    if len(config["name"]) > NAME_LIMIT:
+        raise ConfigError(f"name is {len(config['name'])} characters long; results/<name>/ and its file names "
+                          f"need it at most {NAME_LIMIT}")
     data = config["data"]
     check_data_config(data["source"], data["split"], data["parts"])
     if data["source"].startswith("http://") and not data.get("md5"):

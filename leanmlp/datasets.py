@@ -93,6 +93,15 @@ def verify_md5(path, expected):
         raise ChecksumError(f"{path}: md5 is {actual}, expected {expected}")
 
 
+def decode_ascii(raw, name):
+    """A text file NIST writes in ASCII, or one error naming it and the first byte that is not."""
+    try:
+        return raw.decode("ascii")
+    except UnicodeDecodeError as e:
+        raise DataFormatError(f"{name}: byte 0x{raw[e.start]:02x} at offset {e.start} is not ASCII text "
+                              "(a damaged or foreign mapping file)") from None
+
+
 def parse_mapping(text, name="mapping"):
     """Parse NIST's ``label ascii_code [ascii_code...]`` lines.
 
@@ -172,7 +181,7 @@ def load_emnist_part(source, split, part):
     files = _EmnistFiles(source)
     try:
         original_labels, characters = parse_mapping(
-            files.read(names["mapping"]).decode("ascii"), names["mapping"]
+            decode_ascii(files.read(names["mapping"]), f"{source}: {names['mapping']}"), names["mapping"]
         )
         images = parse_idx(
             decompress_gzip(files.read(names["images"]), names["images"]), IMAGES_MAGIC,

@@ -51,6 +51,9 @@ def open_npz(path, what):
         raise DataFormatError(f"{path}: not a {what}: not an .npz archive written by numpy") from None
     except KeyError as e:
         raise DataFormatError(f"{path}: not a {what}: it has no {e} array") from None
+    except MemoryError as e:
+        raise DataFormatError(f"{path}: an array's header asks for more memory than this machine has ({e}): "
+                              f"a damaged {what}?") from None
     except OSError as e:
         raise DataFormatError(f"{path}: cannot read it ({e})") from None
 

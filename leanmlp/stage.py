@@ -3,6 +3,7 @@
 Only the scripts call these; the rest of the package never logs or prints.
 """
 
+import errno
 import logging
 import os
 import socket
@@ -41,6 +42,15 @@ def run_stage(main, logger):
         main(logger)
     except LeanMLPError as e:
         logger.error("ERROR: %s", e)
+        sys.exit(1)
+    except MemoryError as e:
+        logger.error("ERROR: out of memory (%s): a model or data set larger than this machine holds", e)
+        sys.exit(1)
+    except OSError as e:
+        if e.errno != errno.ENOSPC:
+            raise
+        logger.error("ERROR: no space left on the device writing %s; nothing half-written is kept: free space "
+                     "and rerun", e.filename or "an output")
         sys.exit(1)
     logger.info("done in %.2f s", time.perf_counter() - start)
 

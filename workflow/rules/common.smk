@@ -46,7 +46,10 @@ def config_error(message):
 
 
 # --config passes nested values as strings: give them their YAML types before validation
-apply_command_line(config, dict(workflow.config_settings.config))
+try:
+    apply_command_line(config, dict(workflow.config_settings.config))
+except ConfigError as e:
+    raise config_error(e)
 validate(config, "../schemas/config.schema.yaml")
 try:
     check_config(config)

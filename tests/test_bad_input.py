@@ -1,0 +1,92 @@
+"""Bad input of every kind ends in one line that names the key or file and what is wrong."""
+
+import errno
+import io
+import logging
+import zipfile
+
+import numpy as np
+import pytest
+import yaml
+
+from conftest import REPO, make_emnist, write_nist_zip
+from leanmlp.baselines import check_baseline_name
+from leanmlp.configuration import check_config, typed
+from leanmlp.datasets import load_emnist_part
+from leanmlp.exceptions import ConfigError, DataFormatError
+from leanmlp.model_io import open_npz
+from leanmlp.stage import run_stage
+
+
+def demo_config(**data):
+    config = yaml.safe_load((REPO / "config/demo.yaml").read_text())
+    config["data"].update(data)
+    return config
+
+
+def test_a_name_too_long_for_a_file_name():
+    config = demo_config()
+    config["name"] = "x" * 300
+    with pytest.raises(ConfigError, match="name is 300 characters long; .* at most 100"):
+        check_config(config)
+
+
+@pytest.mark.parametrize("name", ["rf0", "pca_rf0"])
+def test_a_forest_of_no_trees(name):
+    with pytest.raises(ConfigError, match=rf"baseline '{name}': a random forest needs at least 1 tree"):
+        check_baseline_name(name)
+    check_baseline_name("rf1")
+
+
+def test_a_command_line_value_that_is_not_yaml():
+    with pytest.raises(ConfigError, match=r"--config value '\{epochs: \[\}' is not YAML \(line 1, column"):
+        typed({"defaults": "{epochs: [}"})
+
+
+def test_a_mapping_file_that_is_not_ascii(tmp_path):
+    files, _ = make_emnist()
+    files["emnist-balanced-mapping.txt"] = b"0 48\n1 \xff49\n"
+    path = write_nist_zip(tmp_path / "gzip.zip", files)
+    with pytest.raises(DataFormatError, match=r"emnist-balanced-mapping.txt: byte 0xff at offset 7 is not ASCII"):
+        load_emnist_part(path, "balanced", "train")
+
+
+def test_an_npz_header_asking_for_terabytes(tmp_path):
+    header = io.BytesIO()
+    np.lib.format.write_array_header_1_0(header, {"descr": "|u1", "fortran_order": False,
+                                                  "shape": (10**12, 28, 28)})
+    with zipfile.ZipFile(tmp_path / "huge.npz", "w") as archive:
+        archive.writestr("images.npy", header.getvalue() + bytes(100))
+    with pytest.raises(DataFormatError, match="huge.npz: an array's header asks for more memory"):
+        with open_npz(tmp_path / "huge.npz", "file of images") as f:
+            f["images"]
+
+
+@pytest.mark.parametrize("failure, message", [
+    (OSError(errno.ENOSPC, "No space left on device", "results/t/mlp/model.npz"),
+     "no space left on the device writing results/t/mlp/model.npz"),
+    (MemoryError("Unable to allocate 74.5 GiB"), "out of memory (Unable to allocate 74.5 GiB)"),
+])
+def test_a_full_disk_or_no_memory_in_a_stage_is_one_line(tmp_path, failure, message):
+    logger = logging.getLogger("leanmlp.test_bad_input")
+    stream = io.StringIO()
+    logger.handlers[:] = [logging.StreamHandler(stream)]
+
+    def main(_):
+        raise failure
+
+    with pytest.raises(SystemExit) as exit_status:
+        run_stage(main, logger)
+    assert exit_status.value.code == 1
+    errors = [line for line in stream.getvalue().splitlines() if line.startswith("ERROR")]
+    assert len(errors) == 1 and message in errors[0]
+    assert "Traceback" not in stream.getvalue()
+
+
+def test_other_os_errors_are_not_swallowed():
+    def main(_):
+        raise OSError(errno.EACCES, "Permission denied")
+
+    with pytest.raises(PermissionError):
+        run_stage(main, logging.getLogger("leanmlp.test_bad_input"))
+
