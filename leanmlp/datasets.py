@@ -57,6 +57,9 @@ def source_kind(source):
 
 def check_data_config(source, split, parts):
     """Raise ConfigError for a source/split/parts combination no loader can serve."""
+    if "://" in source and source_kind(source) != "url":
+        raise ConfigError(f"data.source {source}: only https:// (or http:// with data.md5) URLs are downloaded; "
+                          "give a local zip or folder as a plain path, without file://")
     if source_kind(source) == "digits":
         allowed = DIGITS_PARTS
     else:

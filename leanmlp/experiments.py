@@ -1,6 +1,7 @@
 """One training run from a hyperparameter dict (as the config declares it) to its results."""
 
 import math
+import numbers
 import statistics
 from dataclasses import dataclass
 
@@ -11,6 +12,7 @@ from .seeding import stage_rng
 from .training import evaluate, make_learning_rule, train
 
 ARCHITECTURE_KEYS = ("hidden", "activation", "dropout_keep", "dropout_after", "l1", "l2")
+NUMBER_KEYS = ("dropout_keep", "l1", "l2", "learning_rate", "momentum")  # dropout_keep may also be None
 TRAINING_KEYS = ("optimizer", "learning_rate", "momentum", "batch_size", "epochs")
 
 
@@ -39,6 +41,10 @@ def split_hyperparameters(hyperparameters, n_inputs, n_classes):
     unknown = set(hyperparameters) - set(ARCHITECTURE_KEYS) - set(TRAINING_KEYS) - {"input"}
     if unknown:
         raise ConfigError(f"unknown hyperparameters {sorted(unknown)}")
+    for key in NUMBER_KEYS:
+        value = hyperparameters.get(key)
+        if value is not None and (isinstance(value, bool) or not isinstance(value, numbers.Real)):
+            raise ConfigError(f"{key} must be a number, got {value!r}")
     spec = MLPSpec(n_inputs, n_classes,
                    **{k: hyperparameters[k] for k in ARCHITECTURE_KEYS if k in hyperparameters})
     settings = RunSettings(**{k: hyperparameters[k] for k in TRAINING_KEYS if k in hyperparameters})

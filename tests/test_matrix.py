@@ -77,6 +77,8 @@ def test_shuffling_runs_figures_tables_and_roles_changes_nothing():
     (lambda e: e["settings"]["adam_lr0.001"].update(learning_rate=float("nan")),
      "settings.adam_lr0.001.learning_rate is nan: give a finite number"),
     (lambda e: e["defaults"].update(learning_rate=0.5), "defaults set learning_rate, which optimizer setting"),
+    (lambda e: e["grids"]["table1_l1"]["vary"].update(l1=["abc"]), "run 'table1_l1-l1~abc' under sgd_lr0.1: l1 must "
+                                                                   "be a number, got 'abc'"),
 ])
 def test_a_bad_name_or_hyperparameter_is_named(edit, message):
     experiments = paper_experiments()

@@ -53,6 +53,8 @@ def test_experiment_mistakes_fail_before_any_job(workflow_dir, edit_experiments,
     (lambda c: c["mlp"].update(defaults={"l1": 1.0e-5}), "run 'table1_l2-l2~"),
     (lambda c: c["mlp"].update(experiments="config/experiments/missing.yaml"),
      "mlp.experiments: no file config/experiments/missing.yaml"),
+    (lambda c: c["mlp"].update(defaults={"dropout_keep": 0}), "0 is less than or equal to the minimum of 0"),
+    (lambda c: c["data"].update(source="file:///etc/passwd"), "data.source file:///etc/passwd: only https://"),
     (lambda c: c["mining"]["rmse"]["targets"].append({"fraction": float("nan")}),
      "mining.rmse.targets[4].fraction is nan: give a finite number"),
 ])
