@@ -23,6 +23,16 @@ def git(*args, cwd=PACKAGE_DIR):
     return done.stdout.strip() if done.returncode == 0 else None
 
 
+def git_missing_reason():
+    """Why no commit can be recorded: git is not installed (or not on PATH), or the package's
+    folder is not inside a git checkout."""
+    try:
+        subprocess.run(["git", "--version"], capture_output=True, timeout=30)
+    except (OSError, subprocess.TimeoutExpired):
+        return "git is not on PATH"
+    return "not a checkout"
+
+
 def config_hash(config):
     """A short, order-independent hash of a config dict."""
     text = json.dumps(config, sort_keys=True, default=str)
@@ -44,6 +54,7 @@ def provenance(config=None):
     commit = git("rev-parse", "HEAD")
     status = git("status", "--porcelain") if commit else None
     return {"commit": commit, "dirty": bool(status) if status is not None else None,
+            **({} if commit else {"no_commit_because": git_missing_reason()}),
             "package": str(PACKAGE_DIR), "config_hash": config_hash(config) if config is not None else None,
             "versions": library_versions()}
 
@@ -53,7 +64,7 @@ def describe(record):
     if not record:
         return "provenance not recorded"
     commit = record.get("commit")
-    text = f"commit {commit[:12]}" if commit else "no git commit (not a checkout)"
+    text = f"commit {commit[:12]}" if commit else f"no git commit ({record.get('no_commit_because', 'not a checkout')})"
     if record.get("dirty"):
         text += " (with uncommitted changes)"
     text += f", leanmlp at {record.get('package')}"

@@ -90,3 +90,12 @@ def test_other_os_errors_are_not_swallowed():
     with pytest.raises(PermissionError):
         run_stage(main, logging.getLogger("leanmlp.test_bad_input"))
 
+
+
+def test_provenance_without_git_on_path_says_so(monkeypatch, tmp_path):
+    from leanmlp.provenance import describe, provenance
+
+    monkeypatch.setenv("PATH", str(tmp_path))  # a folder with no git in it
+    record = provenance()
+    assert record["commit"] is None and record["no_commit_because"] == "git is not on PATH"
+    assert describe(record).startswith("no git commit (git is not on PATH)")
