@@ -4,13 +4,15 @@ Why not Snakemake's HTTP storage plugin: it neither resumes a partial file nor r
 progress, and a 536 MB archive over a flaky link needs both.
 """
 
+import hashlib
 import http.client
 import os
 import socket
 import time
 import urllib.error
 import urllib.request
-from pathlib import Path
+import zipfile
+from pathlib import Path, PurePosixPath
 from urllib.parse import urlparse
 
 from .datasets import md5_of_file
@@ -21,6 +23,27 @@ USER_AGENT = "leanmlp-downloader/0.1"
 
 class _TransientError(Exception):
     """A failure worth retrying (timeout, dropped connection, server error)."""
+
+
+def archive_place(url, md5):
+    """Where the download stage keeps the archive of ``url``: a folder for each (checksum, URL)
+    pair, since both decide what the file holds. Two configs share an archive only when both
+    agree, so a config that downloads from elsewhere (or expects another md5) can never make
+    Snakemake delete an archive another config downloaded and verified."""
+    url_key = hashlib.sha256(url.encode()).hexdigest()[:12]
+    return f"resources/emnist/{md5 or 'unverified'}-{url_key}/{PurePosixPath(url).name}"
+
+
+def check_zip_archive(path, url):
+    """A downloaded file that is not a zip (an HTML error page served with status 200, say) is
+    deleted, so the next run fetches again instead of failing on it forever."""
+    path = Path(path)
+    if zipfile.is_zipfile(path):
+        return
+    size, start = path.stat().st_size, path.read_bytes()[:40]
+    path.unlink()
+    raise DownloadError(f"{url}: what arrived is not a zip archive ({size} bytes beginning {start!r}); it was "
+                        "deleted, so the next run downloads afresh. Check data.source, or set data.md5")
 
 
 def partial_path(dest):

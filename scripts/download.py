@@ -1,6 +1,6 @@
 """Stage download: fetch the EMNIST archive into resources/, resumable and md5-verified."""
 
-from leanmlp.download import download
+from leanmlp.download import check_zip_archive, download
 from leanmlp.exceptions import HostUnreachableError
 from leanmlp.stage import ProgressReporter, run_stage, stage_logger
 
@@ -10,6 +10,7 @@ def main(logger):
     logger.info("downloading %s to %s (md5 %s)", url, dest, md5 or "not checked")
     try:
         download(url, dest, md5, progress=ProgressReporter(logger))
+        check_zip_archive(dest, url)
     except HostUnreachableError as e:
         raise HostUnreachableError(
             f"{e}. This machine seems to be offline, so the archive cannot be downloaded. "

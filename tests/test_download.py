@@ -126,3 +126,25 @@ def test_a_server_dying_mid_download_is_a_dropped_transfer_not_offline(tmp_path,
     assert "gave up after 3 attempts" in str(error.value) and "the next run resumes" in str(error.value)
     assert "5000 bytes received" in str(error.value) and waits == [2.0, 4.0]
     assert partial_path(tmp_path / "gzip.zip").read_bytes() == data[:5000]
+
+
+def test_a_page_that_is_not_a_zip_is_deleted_so_the_next_run_fetches_again(tmp_path):
+    """With no md5 (an https source), a server that answers 200 with an HTML page: the file is
+    refused and deleted, instead of failing every later run as 'not a valid zip archive'."""
+    from leanmlp.download import check_zip_archive
+
+    page = tmp_path / "gzip.zip"
+    page.write_bytes(b"<html><body>Not here</body></html>")
+    with pytest.raises(DownloadError, match=r"https://example.org/gzip.zip: what arrived is not a zip archive "
+                                            r"\(34 bytes beginning b'<html><body>Not here"):
+        check_zip_archive(page, "https://example.org/gzip.zip")
+    assert not page.exists()
+
+
+def test_the_archive_place_depends_on_url_and_checksum():
+    from leanmlp.download import archive_place
+
+    places = {archive_place(url, md5) for url in ("https://a.org/gzip.zip", "https://b.org/gzip.zip")
+              for md5 in (None, "0" * 32)}
+    assert len(places) == 4 and all(place.endswith("/gzip.zip") for place in places)
+    assert archive_place("https://a.org/gzip.zip", None) == archive_place("https://a.org/gzip.zip", None)

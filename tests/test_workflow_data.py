@@ -11,6 +11,7 @@ import yaml
 
 from conftest import make_emnist, write_nist_zip
 from leanmlp.datasets import load_labelled
+from leanmlp.download import archive_place
 
 pytestmark = pytest.mark.workflow
 
@@ -121,7 +122,7 @@ def test_download_stage_from_a_local_server(workflow_dir, archive_server):
                           sizes={"train": 0.8, "valid": 0.1, "test": 0.1})
     result = workflow_dir.run("--cores", "2", "data", "--configfile", config)
     assert result.returncode == 0, result.output
-    verified = workflow_dir / f"resources/emnist/{hashlib.md5(data).hexdigest()}/gzip.zip"
+    verified = workflow_dir / archive_place(server.url("/EMNIST/gzip.zip"), hashlib.md5(data).hexdigest())
     assert verified.read_bytes() == data
     assert load_labelled(workflow_dir / "results/t/data/train.npz").images.shape == (80, 28, 28)
 
@@ -137,6 +138,26 @@ def test_download_stage_from_a_local_server(workflow_dir, archive_server):
                           sizes={"train": 0.8, "valid": 0.1, "test": 0.1})  # the same file name again
     again = workflow_dir.run("--cores", "2", "data", "--configfile", config)
     assert again.returncode == 0 and "rule download" not in again.output
+
+
+def test_another_url_with_the_same_md5_never_deletes_a_verified_archive(workflow_dir, archive_server):
+    files, _ = make_emnist(n=50)
+    data = write_nist_zip(workflow_dir / "built.zip", files).read_bytes()
+    md5 = hashlib.md5(data).hexdigest()
+    server = archive_server({"/EMNIST/gzip.zip": data})
+    sizes = {"train": 0.8, "valid": 0.1, "test": 0.1}
+    good = write_config(workflow_dir, source=server.url("/EMNIST/gzip.zip"), md5=md5, sizes=sizes)
+    assert workflow_dir.run("--cores", "2", "data", "--configfile", good).returncode == 0
+    verified = workflow_dir / archive_place(server.url("/EMNIST/gzip.zip"), md5)
+    before = verified.stat().st_mtime_ns
+
+    moved = write_config(workflow_dir, source=server.url("/moved/gzip.zip"), md5=md5, sizes=sizes)
+    gone = workflow_dir.run("--cores", "2", "data", "--configfile", moved)
+    assert gone.returncode != 0 and "HTTP 404" in gone.output and "Traceback" not in gone.output
+    assert verified.read_bytes() == data and verified.stat().st_mtime_ns == before
+    good = write_config(workflow_dir, source=server.url("/EMNIST/gzip.zip"), md5=md5, sizes=sizes)  # one file
+    again = workflow_dir.run("--cores", "2", "data", "--configfile", good)
+    assert again.returncode == 0 and "rule download" not in again.output, again.output[-3000:]
 
 
 def test_shared_bymerge_data_stage(workflow_dir, shared_emnist):

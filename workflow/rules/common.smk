@@ -23,6 +23,7 @@ from snakemake.utils import validate
 from leanmlp.baselines import baseline_input
 from leanmlp.configuration import apply_command_line, baseline_models, check_config
 from leanmlp.datasets import emnist_file_names, source_kind
+from leanmlp.download import archive_place
 from leanmlp.exceptions import ConfigError
 from leanmlp.matrix import (
     job_hyperparameters,
@@ -62,10 +63,8 @@ SOURCE_KIND = source_kind(DATA["source"])
 
 
 def downloaded_archive():
-    """Where the download stage puts the archive of a URL source: shared by the configs that
-    expect the same checksum, and apart from the others, so a config with another (or a wrong)
-    md5 never deletes an archive that a different config verified."""
-    return f"resources/emnist/{DATA['md5'] or 'unverified'}/{Path(DATA['source']).name}"
+    """Where the download stage puts the archive of a URL source (see archive_place)."""
+    return archive_place(DATA["source"], DATA["md5"])
 
 
 def local_source():
