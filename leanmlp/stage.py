@@ -43,6 +43,10 @@ def run_stage(main, logger):
     except LeanMLPError as e:
         logger.error("ERROR: %s", e)
         sys.exit(1)
+    except KeyboardInterrupt:
+        # Ctrl-C reaches every job: one line each, not a traceback quoting Snakemake's preamble
+        logger.error("ERROR: interrupted; outputs are written atomically, so a rerun redoes this job")
+        sys.exit(130)
     except MemoryError as e:
         logger.error("ERROR: out of memory (%s): a model or data set larger than this machine holds", e)
         sys.exit(1)

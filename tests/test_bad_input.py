@@ -66,6 +66,7 @@ def test_an_npz_header_asking_for_terabytes(tmp_path):
     (OSError(errno.ENOSPC, "No space left on device", "results/t/mlp/model.npz"),
      "no space left on the device writing results/t/mlp/model.npz"),
     (MemoryError("Unable to allocate 74.5 GiB"), "out of memory (Unable to allocate 74.5 GiB)"),
+    (KeyboardInterrupt(), "interrupted; outputs are written atomically"),
 ])
 def test_a_full_disk_or_no_memory_in_a_stage_is_one_line(tmp_path, failure, message):
     logger = logging.getLogger("leanmlp.test_bad_input")
@@ -77,7 +78,7 @@ def test_a_full_disk_or_no_memory_in_a_stage_is_one_line(tmp_path, failure, mess
 
     with pytest.raises(SystemExit) as exit_status:
         run_stage(main, logger)
-    assert exit_status.value.code == 1
+    assert exit_status.value.code == (130 if isinstance(failure, KeyboardInterrupt) else 1)
     errors = [line for line in stream.getvalue().splitlines() if line.startswith("ERROR")]
     assert len(errors) == 1 and message in errors[0]
     assert "Traceback" not in stream.getvalue()
