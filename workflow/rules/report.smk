@@ -40,6 +40,10 @@ rule curves:
                 figure["file"],
                 caption="../report/curves.rst",
                 category="Learning curves",
+                labels={
+                    "figure": figure["title"],
+                    "runs": ", ".join(f"{s}/{r}" for s, r in figure["series"]),
+                },
             )
             for figure in CURVE_FIGURES
         ],
@@ -81,20 +85,23 @@ rule tables:
                 f"{RESULTS}/tables/table{n}.md",
                 caption="../report/tables.rst",
                 category="Tables",
+                labels={"table": f"Table {n}"},
             )
             for n in range(1, 5)
         },
         macs=f"{RESULTS}/tables/macs.csv",
         macs_md=report(
             f"{RESULTS}/tables/macs.md",
-            caption="../report/tables.rst",
+            caption="../report/macs.rst",
             category="Tables",
+            labels={"table": "multiply-accumulates"},
         ),
         memory_table=f"{RESULTS}/tables/memory.csv",
         memory_table_md=report(
             f"{RESULTS}/tables/memory.md",
-            caption="../report/tables.rst",
+            caption="../report/memory.rst",
             category="Tables",
+            labels={"table": "memory of the training sets"},
         ),
         pareto=report(
             f"{RESULTS}/figures/fig16_memory_vs_accuracy.png",
@@ -153,7 +160,12 @@ rule report:
         ),
         code=script_code("report"),
     output:
-        report=f"{RESULTS}/report.md",
+        report=report(
+            f"{RESULTS}/report.md",
+            caption="../report/verdicts.rst",
+            category="Verdicts",
+            labels={"file": "report.md: every claim's verdict and every number"},
+        ),
     log:
         f"{RESULTS}/logs/report.log",
     conda:
