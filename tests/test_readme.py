@@ -1,5 +1,6 @@
 """The README's commands, pasted as written into a fresh copy of the workflow."""
 
+import base64
 import re
 import subprocess
 
@@ -35,5 +36,10 @@ def test_every_readme_command_works_in_a_fresh_copy(workflow_dir):
         result = subprocess.run(command, shell=True, cwd=workflow_dir.folder, capture_output=True, text=True,
                                 timeout=900)
         assert result.returncode == 0, f"{command}\n{result.stderr[-3000:]}"
-    assert (workflow_dir / "report.html").stat().st_size > 100_000
+    html = (workflow_dir / "results/demo/report.html").read_text()
+    assert len(html) > 100_000
+    # report.md rides inside the HTML report, verdicts and all
+    start = html.index("base64,", html.index('"data_uri"', html.index('"results/demo/report.md": {'))) + len("base64,")
+    embedded = base64.b64decode(html[start:html.index('"', start)]).decode()
+    assert "## Verdicts at a glance" in embedded and "**supported**" in embedded and "nan" not in embedded.split()
     assert (workflow_dir / "results/demo/tables/table1.md").exists()
