@@ -86,13 +86,15 @@ def setting_colours(settings):
     return {setting: PALETTE[i % len(PALETTE)] for i, setting in enumerate(settings)}
 
 
-def learning_curves_figure(histories, title, colours):
+def learning_curves_figure(histories, title, colours, dropout=True):
     """Figures 1-11 and 17: train and validation loss and accuracy against the epoch.
 
     histories : {label: list of per-seed DataFrames (HISTORY_COLUMNS)}; several seeds are drawn
         as their mean with a band of +/- one standard deviation. Train is measured like valid
         (evaluation mode); the running train accuracy with dropout on is drawn faintly.
     colours : {label: colour}
+    dropout : whether the model has dropout (names the faint running curve: with dropout on, or
+        without dropout the running mean over the epoch's batches while the weights still move)
     A run that diverged is drawn for the epochs it has, up to its last finite value, and named
     in the legend as diverged.
     """
@@ -103,8 +105,9 @@ def learning_curves_figure(histories, title, colours):
         epochs = max(len(h) for h in runs)
         diverged = any(not np.isfinite(h[["train_loss", "valid_loss"]].to_numpy()).all() for h in runs)
         suffix = " (diverged)" if diverged else ""
+        running = "train, running (dropout on)" if dropout else "train, running mean over the epoch's batches"
         for column, style, alpha, name in (("train", "-", 1.0, "train"), ("valid", "--", 1.0, "valid"),
-                                           ("train_running", ":", 0.45, "train, running (dropout on)")):
+                                           ("train_running", ":", 0.45, running)):
             for ax, measure in ((loss_ax, "loss"), (acc_ax, "acc")):
                 values = np.full((len(runs), epochs), np.nan)
                 for i, history in enumerate(runs):

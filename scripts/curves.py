@@ -18,7 +18,7 @@ def main(logger):
             label = series["setting"] if distinct else f"{series['setting']} {series['run']}"
             histories[label] = [pd.read_csv(next(paths)) for _ in series["seeds"]]
             series_colours[label] = colours[series["setting"]]
-        save_figure(output, learning_curves_figure(histories, figure["title"], series_colours))
+        save_figure(output, learning_curves_figure(histories, figure["title"], series_colours, figure["dropout"]))
         logger.info("%s: %s", output, figure["title"])
 
 

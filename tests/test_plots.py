@@ -51,6 +51,15 @@ def test_one_epoch_runs_show_train_and_valid_apart():
     assert markers["sgd train"] != markers["sgd valid"]
 
 
+@pytest.mark.parametrize("dropout, running", [(True, "sgd train, running (dropout on)"),
+                                               (False, "sgd train, running mean over the epoch's batches")])
+def test_the_running_curve_says_dropout_only_for_a_model_with_dropout(dropout, running):
+    figure = learning_curves_figure({"sgd": [history(20)]}, "t", COLOURS, dropout=dropout)
+    legend = next(child for child in figure.get_children() if isinstance(child, Legend))
+    labels = [t.get_text() for t in legend.get_texts()]
+    assert running in labels and sum("dropout" in label for label in labels) == int(dropout)
+
+
 def test_colours_follow_the_setting_not_the_figure():
     assert setting_colours(["a", "b", "c"])["c"] == setting_colours(["a", "b", "c", "d"])["c"]
 

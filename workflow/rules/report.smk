@@ -61,6 +61,10 @@ rule curves:
                     {"setting": s, "run": r, "seeds": MATRIX.seeds[r]}
                     for s, r in f["series"]
                 ],
+                "dropout": any(
+                    hyperparameters_of(s, r)["dropout_keep"] is not None
+                    for s, r in f["series"]
+                ),
             }
             for f in CURVE_FIGURES
         ],
