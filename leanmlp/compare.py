@@ -73,6 +73,16 @@ def tolerances(reference_jobs, accuracy_tolerance=None):
     return result
 
 
+def unmatched(**fields):
+    """A flagged row for something one side has and the other lacks: no values to compare."""
+    return {**fields, "ours": math.nan, "reference": math.nan, "difference": math.nan, "tolerance": math.nan,
+            "flagged": True}
+
+
+def only_in(merge_indicator):
+    return "ours" if merge_indicator == "left_only" else "the reference"
+
+
 def compare_jobs(ours, reference, tolerance):
     """One row per job and measure: both values, the difference and whether it is flagged.
     A job in only one of the two is one flagged row."""
@@ -82,9 +92,7 @@ def compare_jobs(ours, reference, tolerance):
     for _, job in merged.iterrows():
         key = {k: job[k] for k in JOB_KEYS}
         if job["_merge"] != "both":
-            where = "ours" if job["_merge"] == "left_only" else "the reference"
-            rows.append({**key, "measure": f"job only in {where}", "ours": math.nan, "reference": math.nan,
-                         "difference": math.nan, "tolerance": math.nan, "flagged": True})
+            rows.append(unmatched(**key, measure=f"job only in {only_in(job['_merge'])}"))
             continue
         for measure in JOB_MEASURES:
             if f"{measure}_ours" not in job or f"{measure}_reference" not in job:
@@ -133,9 +141,7 @@ def compare_tables(ours_tables, reference_tables, accuracy_tolerance):
         if name in SKIPPED_TABLES:
             continue
         if name not in ours_tables:
-            rows.append({"table": name, "row": "(whole table)", "column": "", "ours": math.nan,
-                         "reference": math.nan, "difference": math.nan, "tolerance": math.nan,
-                         "flagged": True, "note": "table only in the reference"})
+            rows.append(unmatched(table=name, row="(whole table)", column="", note="table only in the reference"))
             continue
         ours = ours_tables[name]
         keys = [k for k in row_keys(reference) if k in ours]
@@ -143,10 +149,7 @@ def compare_tables(ours_tables, reference_tables, accuracy_tolerance):
         for _, row in merged.iterrows():
             label = ", ".join(str(row[k]) for k in keys)
             if row["_merge"] != "both":
-                where = "ours" if row["_merge"] == "left_only" else "the reference"
-                rows.append({"table": name, "row": label, "column": "", "ours": math.nan, "reference": math.nan,
-                             "difference": math.nan, "tolerance": math.nan, "flagged": True,
-                             "note": f"row only in {where}"})
+                rows.append(unmatched(table=name, row=label, column="", note=f"row only in {only_in(row['_merge'])}"))
                 continue
             for column in compared_columns(reference):
                 if f"{column}_ours" not in row:

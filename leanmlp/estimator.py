@@ -97,8 +97,7 @@ class MLPClassifier(ClassifierMixin, BaseEstimator):
     def _logits(self, X):
         check_is_fitted(self)
         X = validate_data(self, X, dtype=np.float32, reset=False)
-        return np.concatenate([self.network_.logits(X[start:start + 2000])
-                               for start in range(0, len(X), 2000)])
+        return self.network_.batched_logits(X)
 
     def predict_proba(self, X):
         logits = self._logits(X)

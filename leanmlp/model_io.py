@@ -127,5 +127,4 @@ class Predictor:
         if features.shape[1] != self.spec.n_inputs:
             raise DataFormatError(f"the model takes {self.spec.n_inputs} inputs, the images give "
                                   f"{features.shape[1]}")
-        return np.concatenate([self.model.predict(features[i:i + batch_size])
-                               for i in range(0, len(features), batch_size)])
+        return self.model.batched_logits(features, batch_size).argmax(axis=1)

@@ -146,6 +146,11 @@ class MLP:
     def predict(self, inputs):
         return self.logits(inputs).argmax(axis=1)
 
+    def batched_logits(self, inputs, batch_size=2000):
+        """Logits of many inputs, ``batch_size`` at a time, so the activations stay small."""
+        return np.concatenate([self.logits(inputs[start:start + batch_size])
+                               for start in range(0, len(inputs), batch_size)])
+
     def __repr__(self):
         inner = ",\n  ".join(repr(layer) for layer in self.layers)
         return f"MLP(\n  {inner}\n)"
