@@ -26,3 +26,5 @@ rule all:
     input:
         rules.report.output,
         rules.figures.input,
+        rules.split_summary.output,
+        rules.mining.input,

@@ -30,7 +30,6 @@ import argparse
 import collections
 import json
 import math
-import platform
 import statistics
 import time
 import tracemalloc
@@ -51,22 +50,13 @@ from leanmlp.layers import AffineLayer, DropoutLayer
 from leanmlp.learning_rules import Adam
 from leanmlp.models import MLP, MLPSpec
 from leanmlp.pca import fit_pca
+from leanmlp.provenance import cpu_model
 from leanmlp.seeding import stage_rng
 from leanmlp.splits import resolve_sizes, split_indices
 from leanmlp.training import evaluate, train_epoch
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "data" / "emnist"
 HIDDEN, KEEP, L1, LR, BATCH = (128, 128, 128), 0.75, 1e-5, 1e-3, 100
-
-
-def cpu_model():
-    """The CPU's model name (``platform.processor()`` is empty on most Linux machines)."""
-    cpuinfo = Path("/proc/cpuinfo")
-    if cpuinfo.is_file():
-        for line in cpuinfo.read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    return platform.processor() or platform.machine()
 
 
 def load_data(seed):

@@ -81,7 +81,8 @@ def baseline_models(baselines):
 
 
 def check_config(config):
-    """Every data-free check of a schema-valid config; raises ConfigError naming the key."""
+    """Every data-free check of a schema-valid config; raises ConfigError naming the key. Lists
+    data.sizes in split order (the one change it makes)."""
     check_finite(config)
     if len(config["name"]) > NAME_LIMIT:
         raise ConfigError(f"name is {len(config['name'])} characters long; results/<name>/ and its file names "
@@ -92,5 +93,7 @@ def check_config(config):
         raise ConfigError(f"data.source {data['source']} is plain http:// and data.md5 is not set: nothing would "
                           "check what arrives; use https:// or give the archive's md5")
     check_size_fractions(data["sizes"])
+    # listed in one order whatever the file's, so that reordering keys never reruns a job
+    data["sizes"] = {name: data["sizes"][name] for name in SPLIT_NAMES}
     check_rmse_after(config["mining"])
     baseline_models(config["baselines"])

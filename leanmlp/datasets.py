@@ -262,3 +262,12 @@ def load_training_inputs(path):
     with np.load(path) as f:
         inputs = f["features"] if "features" in f else as_features(f["images"])
         return inputs, f["labels"], tuple(str(c) for c in f["characters"]), PCA.from_arrays(f)
+
+
+def read_pca(path):
+    """The PCA stored in a variant's train file, without loading its features."""
+    with np.load(path) as f:
+        pca = PCA.from_arrays(f)
+    if pca is None:
+        raise DataFormatError(f"{path}: holds no PCA transform")
+    return pca

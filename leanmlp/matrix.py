@@ -55,10 +55,19 @@ def expand_experiments(experiments, mining_targets):
     return runs
 
 
+# The order a job's hyperparameters are listed in. Snakemake compares a job's params as text,
+# so a config whose keys are merely listed in another order must give the same text.
+HYPERPARAMETER_ORDER = ("hidden", "activation", "dropout_keep", "dropout_after", "l1", "l2", "batch_size", "epochs",
+                        "input", "optimizer", "learning_rate")
+
+
 def job_hyperparameters(defaults, setting, run):
-    """A job's full hyperparameters: defaults, then the run's keys, then the optimizer setting."""
+    """A job's full hyperparameters: defaults, then the run's keys, then the optimizer setting,
+    listed in ``HYPERPARAMETER_ORDER`` (any other key after them, alphabetically)."""
     model = {key: value for key, value in run.items() if key not in MATRIX_KEYS}
-    return {**defaults, **model, **setting}
+    merged = {**defaults, **model, **setting}
+    order = {key: i for i, key in enumerate(HYPERPARAMETER_ORDER)}
+    return {key: merged[key] for key in sorted(merged, key=lambda key: (order.get(key, len(order)), key))}
 
 
 def model_of(run):
@@ -86,30 +95,40 @@ def unknown_name(kind, name, known, where):
 @dataclass
 class Matrix:
     """The resolved matrix. runs: {name: overrides}; seeds: {name: [seeds]}; roles:
-    {role: run}; figures, table1, table2_mlp: {the paper's figure or row number: run}, in
-    number order; claims: list of claim dicts."""
+    {role: run}; figures: {the paper's figure number: run}; tables: {table of the experiments
+    file: {row key: run}} in the file's row order; figure16: runs; claims and comparisons:
+    lists of their declarations."""
 
     runs: dict
     seeds: dict
     roles: dict
     figures: dict
-    table1: dict
-    table2_mlp: dict
-    table3_base: str
+    tables: dict
+    figure16: list
     claims: list = field(default_factory=list)
+    comparisons: list = field(default_factory=list)
 
     def settings_of(self, run, default_settings):
         return self.runs[run].get("settings", default_settings)
 
+    def run_of(self, name):
+        """A role's run, or a run by its own name."""
+        return self.roles.get(name, name)
 
-def resolve_role(role, spec, runs, mining_targets):
-    """A role's run: ``{run: NAME}``, or ``{model_of: NAME, input: METHOD/#N}`` for the run that
-    trains NAME's model on target N (1-based, in the config's order) of a pruning method."""
-    where = f"experiments roles.{role}"
-    if "run" in spec:
-        if spec["run"] not in runs:
-            raise unknown_name("run", spec["run"], runs, where)
-        return spec["run"]
+
+# The experiments file's tables of runs, by the paper's table they fill.
+TABLES = ("table1", "table2_mlp", "table3", "table4")
+
+
+def resolve_run(where, spec, runs, mining_targets):
+    """The run a declaration names: a run's name, ``{run: NAME}``, or ``{model_of: NAME,
+    input: METHOD/#N}`` for the run that trains NAME's model on target N (1-based, in the
+    config's order) of a pruning method."""
+    if isinstance(spec, str) or "run" in spec:
+        name = spec if isinstance(spec, str) else spec["run"]
+        if name not in runs:
+            raise unknown_name("run", name, runs, where)
+        return name
     base = spec["model_of"]
     if base not in runs:
         raise unknown_name("run", base, runs, f"{where}.model_of")
@@ -166,6 +185,16 @@ def mlp_settings(experiments, mlp_config):
             "defaults": {**experiments["defaults"], **mlp_config.get("defaults", {})}}
 
 
+def table_run(where, spec, runs, mining_targets):
+    """A paper table's run, or None for a row on a pruning target this config does not have
+    (fewer targets than the paper): the row stays in the table, not run."""
+    if isinstance(spec, dict) and "input" in spec:
+        method, _, number = spec["input"].partition("/#")
+        if method in mining_targets and number.isdigit() and int(number) > len(mining_targets[method]):
+            return None
+    return resolve_run(where, spec, runs, mining_targets)
+
+
 def plan_matrix(experiments, mlp, mining_targets, input_variants):
     """Resolve and check an experiments file (already schema-validated) against the config.
 
@@ -183,7 +212,7 @@ def plan_matrix(experiments, mlp, mining_targets, input_variants):
     roles, seeds = {}, {name: list(run["seeds"]) for name, run in runs.items() if "seeds" in run}
     role_seeds = {}
     for role, spec in experiments.get("roles", {}).items():
-        roles[role] = resolve_role(role, spec, runs, mining_targets)
+        roles[role] = resolve_run(f"experiments roles.{role}", spec, runs, mining_targets)
         if "seeds" in spec:
             role_seeds.setdefault(roles[role], set()).update(spec["seeds"])
     for run, extra in role_seeds.items():
@@ -191,15 +220,19 @@ def plan_matrix(experiments, mlp, mining_targets, input_variants):
     for name in runs:
         seeds.setdefault(name, list(mlp["seeds"]))
 
-    def check_listed(where, run):
-        if run not in runs:
-            raise unknown_name("run", run, runs, f"experiments {where}")
-        return run
-
-    figures, table1, table2 = ({int(number): check_listed(f"{key}.{number}", run)
-                                for number, run in sorted(experiments[key].items(), key=lambda item: int(item[0]))}
-                               for key in ("figures", "table1", "table2_mlp"))
-    table3_base = check_listed("table3_base", experiments["table3_base"])
+    figures = {int(number): resolve_run(f"experiments figures.{number}", run, runs, mining_targets)
+               for number, run in sorted(experiments["figures"].items(), key=lambda item: int(item[0]))}
+    tables = {table: {row: table_run(f"experiments {table}.{row}", spec, runs, mining_targets)
+                      for row, spec in experiments[table].items()}
+              for table in TABLES}
+    figure16 = []
+    for name in experiments.get("figure16", []):
+        if name in tables:
+            figure16 += [run for run in tables[name].values() if run is not None]
+        elif name in roles:
+            figure16.append(roles[name])
+        else:
+            raise unknown_name("role or table", name, [*roles, *tables], "experiments figure16")
     claims = experiments.get("claims", [])
     for claim in claims:
         for key in ("of", "minus", "relative_to"):
@@ -209,4 +242,19 @@ def plan_matrix(experiments, mlp, mining_targets, input_variants):
     duplicated = sorted({i for i in ids if ids.count(i) > 1})
     if duplicated:
         raise ConfigError(f"experiments claims: id {duplicated[0]!r} is used twice")
-    return Matrix(runs, seeds, roles, figures, table1, table2, table3_base, claims)
+    return Matrix(runs, seeds, roles, figures, tables, list(dict.fromkeys(figure16)), claims,
+                  experiments.get("comparisons", []))
+
+
+def plan_matrix_of(experiments_file, experiments, mlp_config, mlp, mining_targets, input_variants):
+    """``plan_matrix``, with a mistake blamed on the file it is in: the experiments file, or the
+    config's mlp section laid over it (a default or setting that breaks a run the file alone plans)."""
+    try:
+        return plan_matrix(experiments, mlp, mining_targets, input_variants)
+    except ConfigError as e:
+        try:
+            plan_matrix(experiments, {**mlp, **mlp_settings(experiments, {})}, mining_targets, input_variants)
+        except ConfigError:
+            raise ConfigError(f"{experiments_file}: {e}") from None
+        overlaid = ", ".join(f"mlp.{key}" for key in ("settings", "default_settings", "defaults") if key in mlp_config)
+        raise ConfigError(f"the config's {overlaid} (laid over {experiments_file}): {e}") from None

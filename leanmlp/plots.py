@@ -3,9 +3,11 @@
 import matplotlib
 
 matplotlib.use("Agg")  # figures are files, never windows
+import textwrap  # noqa: E402
 import warnings  # noqa: E402
 
 import matplotlib.pyplot as plt  # noqa: E402
+import matplotlib.ticker  # noqa: E402
 import numpy as np  # noqa: E402
 from matplotlib.ticker import MaxNLocator  # noqa: E402
 
@@ -53,26 +55,34 @@ def class_extremes_figure(means, images, extremes, characters, title):
     return fig
 
 
-def sorted_score_figure(curve, n_classes_at_rank, cut_ranks, ylabel, title):
-    """Figures 14 and 15: a per-class sorted score averaged over classes, with the cuts marked.
-
-    Ranks that not every class reaches (unbalanced data) are drawn dashed.
+def sorted_score_figure(positions, mean, low, high, kept_shares, ylabel, title):
+    """Figures 14 and 15: every class's scores sorted and read at the same share of the class,
+    averaged over classes (with the 10th-90th percentile band), and for each pruning target the
+    share of its class that each class keeps: one bar from the smallest to the largest share,
+    a dot at the median. kept_shares : {target label: (n_classes,) kept / class size}.
     """
-    ranks = np.arange(1, len(curve) + 1)
-    complete = n_classes_at_rank == n_classes_at_rank[0]
-    fig, ax = plt.subplots(figsize=(6, 4))
-    ax.plot(ranks[complete], curve[complete], color="tab:blue", label="all classes")
-    if not complete.all():
-        ax.plot(ranks[~complete], curve[~complete], color="tab:blue", linestyle="--",
-                linewidth=1, label="only the larger classes")
-    for name, rank in cut_ranks.items():
-        ax.axvline(rank, color="tab:red", linestyle=":", linewidth=1)
-        ax.text(rank, 0.02, f" {name}", rotation=90, va="bottom", ha="right", fontsize=7,
-                color="tab:red", transform=ax.get_xaxis_transform())
-    ax.set(xlabel="sample rank within its class (sorted)", ylabel=ylabel)
+    n_targets = max(len(kept_shares), 1)
+    fig, (ax, cuts) = plt.subplots(2, 1, sharex=True, figsize=(7, 4.2 + 0.3 * n_targets),
+                                   gridspec_kw={"height_ratios": [4, 0.6 + 0.35 * n_targets]})
+    ax.fill_between(positions, low, high, color="tab:blue", alpha=0.2, label="10th to 90th percentile over classes")
+    ax.plot(positions, mean, color="tab:blue", label="mean over classes")
+    ax.set(ylabel=ylabel)
     ax.set_title(title, fontsize=10)
     ax.grid(alpha=0.3)
     ax.legend(loc="upper left", fontsize=8)
+    # the pruning targets in a panel of their own, so no label can cover the curve
+    for i, (name, shares) in enumerate(kept_shares.items()):
+        shares = np.asarray(shares)
+        median = float(np.median(shares))
+        cuts.errorbar([median], [i], xerr=[[median - shares.min()], [shares.max() - median]], fmt="o",
+                      color="tab:red", capsize=3, markersize=4)
+    cuts.set_yticks(range(len(kept_shares)), [f"{name} ({np.min(s):.0%}-{np.max(s):.0%})"
+                                                for name, s in kept_shares.items()], fontsize=7)
+    cuts.set_ylim(len(kept_shares) - 0.5, -0.5)
+    cuts.set_title("kept per class by each target: smallest to largest share, dot at the median", fontsize=8)
+    cuts.grid(alpha=0.3, axis="x")
+    cuts.set(xlabel="position within its class (share of the class, lowest score first)", xlim=(0, 1))
+    cuts.xaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0))
     fig.tight_layout()
     return fig
 
@@ -86,7 +96,7 @@ def setting_colours(settings):
     return {setting: PALETTE[i % len(PALETTE)] for i, setting in enumerate(settings)}
 
 
-def learning_curves_figure(histories, title, colours, dropout=True):
+def learning_curves_figure(histories, title, colours, dropout=True, majority_share=None):
     """Figures 1-11 and 17: train and validation loss and accuracy against the epoch.
 
     histories : {label: list of per-seed DataFrames (HISTORY_COLUMNS)}; several seeds are drawn
@@ -95,8 +105,10 @@ def learning_curves_figure(histories, title, colours, dropout=True):
     colours : {label: colour}
     dropout : whether the model has dropout (names the faint running curve: with dropout on, or
         without dropout the running mean over the epoch's batches while the weights still move)
+    majority_share : if given, the valid accuracy of always guessing the most common class,
+        drawn as a grey line (what a collapsed network scores)
     A run that diverged is drawn for the epochs it has, up to its last finite value, and named
-    in the legend as diverged.
+    in the legend as diverged. Bands are +/- one population standard deviation (ddof 0).
     """
     fig, (loss_ax, acc_ax) = plt.subplots(1, 2, figsize=(11, 4.2))
     top = 0.0
@@ -127,6 +139,9 @@ def learning_curves_figure(histories, title, colours, dropout=True):
                     ax.fill_between(x, mean - spread, mean + spread, color=colour, alpha=0.15, linewidth=0)
                 if measure == "loss":
                     top = max(top, float(np.nanmax(mean)))
+    if majority_share is not None:
+        acc_ax.axhline(majority_share, color="grey", linestyle="-.", linewidth=1,
+                       label=f"always the most common class ({majority_share:.3f})")
     loss_ax.set(xlabel="epoch", ylabel="cross-entropy loss", title="loss")
     acc_ax.set(xlabel="epoch", ylabel="accuracy (fraction correct)", title="accuracy")
     # a diverged run must not flatten the others
@@ -140,9 +155,10 @@ def learning_curves_figure(histories, title, colours, dropout=True):
     handles, labels = acc_ax.get_legend_handles_labels()
     if handles:  # below the plots: a legend never covers a curve
         fig.legend(handles, labels, loc="lower center", ncol=min(3, len(labels)), fontsize=7, frameon=False)
-    fig.suptitle(title, fontsize=10)
+    wrapped = textwrap.fill(title, 110)  # a long title on two lines rather than cut at the edges
+    fig.suptitle(wrapped, fontsize=10)
     rows = -(-len(labels) // 3) if handles else 0
-    fig.tight_layout(rect=(0, 0.04 * rows + 0.02, 1, 1))
+    fig.tight_layout(rect=(0, 0.04 * rows + 0.02, 1, 1 - 0.035 * wrapped.count("\n")))
     return fig
 
 
@@ -196,31 +212,57 @@ def pareto_front(points):
     return front
 
 
+# Figure 16's marker per kind of training set, by the prefix of its input variant.
+VARIANT_KINDS = {"raw": ("s", "raw pixels, every training image"),
+                 "pca": ("D", "PCA features, every training image"),
+                 "mean_distance": ("o", "PCA on a set pruned by distance to the class mean"),
+                 "rmse": ("^", "PCA on a set pruned by PCA reconstruction error")}
+
+
+def variant_kind(variant):
+    return variant.split("/")[0]
+
+
+def variant_target(variant):
+    """The pruning target's number: 'mean_distance/total94000' -> '94,000'; 'raw' -> ''."""
+    target = variant.partition("/")[2]
+    value = target[len(target.rstrip("0123456789.")):]
+    return f"{float(value):,g}" if value else target
+
+
 def memory_accuracy_figure(points, title, colours):
     """Test accuracy against training-set memory, one point per input variant and setting,
     with each setting's Pareto front (less memory and more accuracy are both better).
 
     points : DataFrame with columns setting, variant, memory_mb, test_acc
     colours : {setting: colour}
-    Each variant is named once, beside its best point; neighbours alternate above and below.
+    The marker says how the training set was made; each pruned set's target is written once,
+    beside its best point, mean-distance targets to the left and RMSE targets to the right.
     """
-    fig, ax = plt.subplots(figsize=(8, 5.2))
+    fig, ax = plt.subplots(figsize=(9, 5.8))
     for setting, group in points.groupby("setting", sort=False):
         group = group.reset_index(drop=True)
-        ax.scatter(group.memory_mb, group.test_acc, color=colours[setting], label=setting, zorder=3)
+        for kind, rows in group.groupby(group.variant.map(variant_kind), sort=False):
+            ax.scatter(rows.memory_mb, rows.test_acc, color=colours[setting], marker=VARIANT_KINDS[kind][0],
+                       zorder=3, s=36)
         front = group.loc[pareto_front(list(zip(group.memory_mb, group.test_acc)))]
-        ax.step(front.memory_mb, front.test_acc, where="post", color=colours[setting], alpha=0.6)
-    best = points.loc[points.groupby("variant").test_acc.idxmax()].sort_values("memory_mb") if len(points) else points
-    for i, row in enumerate(best.itertuples()):
-        short = row.variant.replace("mean_distance/", "md ").replace("rmse/", "rmse ")
-        ax.annotate(short, (row.memory_mb, row.test_acc), fontsize=7, textcoords="offset points",
-                    xytext=(4, 8 if i % 2 else -12), arrowprops={"arrowstyle": "-", "alpha": 0.4, "linewidth": 0.5})
-    ax.set(xlabel="training set in memory + PCA transform (MB)", ylabel="test accuracy (fraction correct)")
-    ax.set_title(title, fontsize=10)
+        ax.step(front.memory_mb, front.test_acc, where="post", color=colours[setting], alpha=0.6,
+                label=f"{setting}: Pareto front (no point has less memory and more accuracy)")
+    best = points.loc[points.groupby("variant").test_acc.idxmax()] if len(points) else points
+    for row in best.itertuples():
+        left = variant_kind(row.variant) == "mean_distance"
+        ax.annotate(variant_target(row.variant), (row.memory_mb, row.test_acc), fontsize=7,
+                    textcoords="offset points", xytext=(-6 if left else 6, 0), ha="right" if left else "left",
+                    va="center")
+    for kind in dict.fromkeys(points.variant.map(variant_kind)):
+        ax.scatter([], [], color="grey", marker=VARIANT_KINDS[kind][0], label=VARIANT_KINDS[kind][1])
+    ax.set(xlabel="training set in memory + its PCA transform (MB)", ylabel="test accuracy (fraction correct)")
+    ax.set_title(title + "\nnumbers: the pruning target (a share of the training set, or a count of images)",
+                 fontsize=10)
     ax.grid(alpha=0.3)
-    ax.margins(x=0.08, y=0.1)
+    ax.margins(x=0.12, y=0.1)
     handles, labels = ax.get_legend_handles_labels()
     if handles:
-        fig.legend(handles, labels, loc="lower center", ncol=len(labels), fontsize=8, frameon=False)
-    fig.tight_layout(rect=(0, 0.05, 1, 1))
+        fig.legend(handles, labels, loc="lower center", ncol=2, fontsize=7, frameon=False)
+    fig.tight_layout(rect=(0, 0.05 + 0.03 * (-(-len(labels) // 2)), 1, 1))
     return fig

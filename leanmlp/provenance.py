@@ -33,6 +33,16 @@ def git_missing_reason():
     return "not a checkout"
 
 
+def cpu_model():
+    """The CPU's model name (``platform.processor()`` is empty on most Linux machines)."""
+    cpuinfo = Path("/proc/cpuinfo")
+    if cpuinfo.is_file():
+        for line in cpuinfo.read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    return platform.processor() or platform.machine()
+
+
 def config_hash(config):
     """A short, order-independent hash of a config dict."""
     text = json.dumps(config, sort_keys=True, default=str)

@@ -81,12 +81,24 @@ def classes_kept_whole(quotas, class_sizes):
     return np.flatnonzero(np.asarray(quotas) == np.asarray(class_sizes))
 
 
-def prune_to_targets(scores, labels, n_classes, targets, reference_size):
-    """For every target dict: (its slug, per-class quotas, sorted indices of the kept samples)."""
-    sizes = np.bincount(labels, minlength=n_classes)
-    for target in targets:
-        quotas = class_quotas(sizes, target, reference_size)
-        yield target_slug(target), quotas, keep_lowest_per_class(scores, labels, quotas)
+def prune_to_target(scores, labels, n_classes, target, reference_size):
+    """(per-class quotas, sorted indices of the kept samples) of one target dict."""
+    quotas = class_quotas(np.bincount(labels, minlength=n_classes), target, reference_size)
+    return quotas, keep_lowest_per_class(scores, labels, quotas)
+
+
+def pruning_summary(kept, class_sizes, characters):
+    """What each target kept, for a method's summary.json.
+
+    kept : {slug: (target dict, per-class quotas)}; class_sizes : the scored set's class sizes.
+    """
+    summary = {}
+    for slug, (target, quotas) in kept.items():
+        quotas = np.asarray(quotas)
+        summary[slug] = {"target": target, "kept": int(quotas.sum()), "per_class_max": int(quotas.max()),
+                         "per_class_min": int(quotas.min()),
+                         "classes_kept_whole": [characters[c] for c in classes_kept_whole(quotas, class_sizes)]}
+    return summary
 
 
 def class_means(inputs, labels, n_classes):
@@ -123,18 +135,22 @@ def reconstruction_rmse(inputs, pca, scale=1.0, chunk_size=20000):
     return rmse * np.float32(scale)
 
 
-def mean_sorted_curve(scores, labels, n_classes):
-    """Scores sorted within each class, averaged over classes rank by rank (figures 14, 15).
+def within_class_quantiles(scores, labels, n_classes, n_points=201):
+    """Scores sorted within each class and read at the same share of every class (figures 14, 15).
 
-    Returns (curve, n_classes_at_rank): classes differ in size, so rank r averages the
-    classes that have more than r samples.
+    Classes differ in size, so ranks are put on one scale: position p in [0, 1] of a class is
+    its sample at rank p x (size - 1). Returns (positions, mean over classes, 10th and 90th
+    percentile over classes), each (n_points,); classes without samples are left out.
     """
-    sizes = np.bincount(labels, minlength=n_classes)
-    totals = np.zeros(sizes.max())
+    positions = np.linspace(0.0, 1.0, n_points)
+    rows = []
     for label in range(n_classes):
-        totals[:sizes[label]] += np.sort(scores[labels == label])
-    counts = (sizes[None, :] > np.arange(sizes.max())[:, None]).sum(axis=1)
-    return totals / counts, counts
+        members = np.sort(scores[labels == label])
+        if len(members):
+            rows.append(np.interp(positions * (len(members) - 1), np.arange(len(members)), members))
+    curves = np.stack(rows)
+    low, high = np.percentile(curves, [10, 90], axis=0)
+    return positions, curves.mean(axis=0), low, high
 
 
 def extremes_per_class(scores, labels, classes, n=2):

@@ -4,17 +4,18 @@ Everything here takes and returns plain data (dicts, pandas DataFrames); the sta
 scripts read the files and write the results.
 """
 
+import html
 import json
 import math
 import os
+from pathlib import Path
 
+import markdown
 import pandas as pd
 
 from .claims import seed_summary
+from .comparisons import convolution_multiplications, missing
 from .models import MLPSpec
-
-ACCURACY_TOLERANCE = 0.01  # within 1 percentage point counts as reproduced
-
 
 def describe_run(hyperparameters):
     """The paper's way of naming a model: '3x128, dropout 0.75, L1 1e-05'."""
@@ -45,6 +46,33 @@ def job_table(metrics):
     return pd.DataFrame(rows)
 
 
+def stage_times(benchmark_folder):
+    """Wall seconds per rule, summed over its jobs, from Snakemake's benchmark files
+    (<folder>/<rule>.tsv, or <folder>/<rule>/.../<job>.tsv)."""
+    totals = {}
+    for path in sorted(Path(benchmark_folder).rglob("*.tsv")):
+        rule = path.relative_to(benchmark_folder).parts[0].removesuffix(".tsv")
+        seconds = pd.read_csv(path, sep="\t")["s"].iloc[-1]
+        count, total = totals.get(rule, (0, 0.0))
+        totals[rule] = (count + 1, total + seconds)
+    return pd.DataFrame([{"stage": rule, "jobs": n, "wall seconds (sum)": round(s, 1)}
+                         for rule, (n, s) in totals.items()])
+
+
+REPORT_STYLE = """body { font-family: sans-serif; max-width: 75em; margin: 1em auto; line-height: 1.4; }
+table { border-collapse: collapse; font-size: 0.85em; margin: 0.5em 0; }
+th, td { border: 1px solid #ccc; padding: 0.2em 0.5em; }
+th { background: #eee; }
+blockquote { color: #444; border-left: 3px solid #ccc; margin-left: 0; padding-left: 1em; }"""
+
+
+def markdown_page(text, title):
+    """Markdown as a standalone HTML page (tables included), for Snakemake's HTML report."""
+    body = markdown.markdown(text, extensions=["tables"])
+    return (f"<!doctype html>\n<html><head><meta charset=\"utf-8\"><title>{html.escape(title)}</title>"
+            f"<style>{REPORT_STYLE}</style></head>\n<body>\n{body}\n</body></html>\n")
+
+
 def markdown_table(frame, **options):
     """``frame`` as a Markdown table in which every missing value reads "—", never "nan"."""
     return frame.astype(object).where(frame.notna(), None).to_markdown(index=False, missingval="—", **options)
@@ -72,10 +100,6 @@ def aggregate_seeds(jobs):
     return pd.DataFrame(rows)
 
 
-def missing(value):
-    return value is None or (isinstance(value, float) and math.isnan(value))
-
-
 def mean_std_text(mean, std, n_seeds, digits=4):
     """'0.8410 (1 seed)', '0.8410 ± 0.0021 (3 seeds)' (± one standard deviation); '—' if missing."""
     if missing(mean):
@@ -85,32 +109,27 @@ def mean_std_text(mean, std, n_seeds, digits=4):
     return f"{mean:.{digits}f} ± {std:.{digits}f} ({n_seeds} seeds)"
 
 
-def verdict(paper, ours, tolerance=ACCURACY_TOLERANCE):
-    """reproduced (within tolerance), close (within 3x), differs, or not run."""
-    if missing(ours):
-        return "not run"
-    difference = abs(ours - paper)
-    if difference <= tolerance:
-        return "reproduced"
-    return "close" if difference <= 3 * tolerance else "differs"
+def reference_row(reference, row):
+    """A row of a reference table by its key, whether YAML read the key as a number or text."""
+    return {str(key): value for key, value in reference.items()}[str(row)]
 
 
 def paper_rows_table(aggregated, rows, reference, settings, columns):
-    """A paper table in its own row order: for each paper row, its run and every setting, the
-    paper's numbers beside ours (mean, std, 95% half width, seeds).
+    """A paper table in the experiments file's row order: for each paper row, its run and every
+    setting, the paper's numbers beside ours (mean, std, 95% half width, seeds).
 
-    rows : {paper row number (1-based, as in the reference): run}
+    rows : {row key (as in the reference): run}; reference : {row key: the paper's row}
     columns : paper keys -> our measures, e.g. {'valid': 'final_valid_acc'}
     """
     table = []
     indexed = aggregated.set_index(["setting", "run"])
-    for number, run in sorted(rows.items()):
-        paper = reference[number - 1]
+    for number, run in rows.items():
+        paper = reference_row(reference, number)
         for setting in settings:
             row = {"row": number, "run": run, "setting": setting}
             found = (setting, run) in indexed.index
             job = indexed.loc[(setting, run)] if found else None
-            row["model"] = job["description"] if found else run
+            row["model"] = job["description"] if found else run or "not run"
             row["n_train"] = int(job["n_train"]) if found else None
             for paper_key, measure in columns.items():
                 row[f"paper_{paper_key}"] = paper.get(paper_key)
@@ -125,7 +144,7 @@ def paper_rows_table(aggregated, rows, reference, settings, columns):
 def wide_markdown(table, columns, settings):
     """The paper's layout: one line per paper row, the paper's value then ours per setting."""
     lines = []
-    for _, group in table.groupby("row", sort=True):
+    for _, group in table.groupby("row", sort=False):
         first = group.iloc[0]
         line = {"model": first["model"]}
         if not missing(first.get("n_train")) and not pd.isna(first.get("n_train")):
@@ -149,7 +168,8 @@ def wide_markdown(table, columns, settings):
 
 def overview_panel(table, columns):
     """One panel of figure 0 from a ``paper_rows_table``: a line per (paper row, column),
-    labelled by what differs between the rows. Returns (lines, the model part the rows share)."""
+    labelled by what differs between the rows. Returns (lines, the model the rows share, in
+    words, or '' when they share none)."""
     models = list(dict.fromkeys(table.model))
     shared = os.path.commonprefix(models) if len(models) > 1 else ""
     shared = shared[:shared.rfind(" ") + 1]  # cut at a word boundary
@@ -162,16 +182,20 @@ def overview_panel(table, columns):
         {"label": label(row, key), "paper": getattr(row, f"paper_{key}"), "setting": row.setting,
          "mean": getattr(row, f"ours_{key}"), "ci": getattr(row, f"ours_{key}_ci"), "n_seeds": row.n_seeds}
         for row in table.itertuples() for key in columns])
-    return lines, shared.strip().rstrip(",")
+    shared = shared.strip().rstrip(",")
+    if shared.endswith(", input"):  # the rows differ in their training set: say so
+        shared = shared.removesuffix(", input") + ", on each training set below"
+    return lines, shared
 
 
 def table2(aggregated, baselines, reference, mlp_rows, settings):
     """Table 2: valid accuracy and training seconds of the MLPs (per setting) and the baselines,
-    each beside the paper's row. mlp_rows : {paper row number: run}; baselines : their JSON dicts."""
+    each beside the paper's row. mlp_rows : {row key: run}; baselines : their JSON dicts, found in
+    the reference under their model name."""
     rows = []
     indexed = aggregated.set_index(["setting", "run"])
-    for number, run in sorted(mlp_rows.items()):
-        paper = reference[number - 1]
+    for key, run in mlp_rows.items():
+        paper = reference_row(reference, key)
         for setting in settings:
             found = (setting, run) in indexed.index
             job = indexed.loc[(setting, run)] if found else {}
@@ -181,9 +205,8 @@ def table2(aggregated, baselines, reference, mlp_rows, settings):
                          "ours_test": job.get("test_acc_final", math.nan),
                          "ours_seconds": job.get("seconds_total", math.nan),
                          "n_seeds": int(job["n_seeds"]) if found else 0})
-    by_label = {paper["model"].replace("PCA-78 + ", "PCA + "): paper for paper in reference[len(mlp_rows):]}
     for baseline in baselines:
-        paper = by_label.get(baseline["label"], {})
+        paper = reference.get(baseline["model"], {})
         rows.append({"model": baseline["label"], "run": baseline["model"], "setting": "—",
                      "paper_model": paper.get("model"),
                      "paper_valid": paper.get("valid"), "paper_seconds": paper.get("seconds"),
@@ -204,38 +227,31 @@ def table2_markdown(table):
     ).pipe(markdown_table)
 
 
-def memory_table(memory, paper_mb):
-    """Memory of every training-set variant with the paper's number where it gives one.
-    memory : the mining stage's table; paper_mb : {variant: MB}."""
-    table = memory.assign(memory_mb=(memory["memory"] + memory["transform"]) / 1e6,
-                          paper_mb=memory.variant.map(paper_mb))
-    return table[["variant", "n_samples", "n_features", "memory_mb", "share_of_raw", "disk", "paper_mb"]]
+def memory_table(memory):
+    """Memory of every training-set variant: its data plus its transform (the paper's measure;
+    the paper's own numbers are among the report's comparisons). memory : the mining stage's table."""
+    table = memory.assign(memory_mb=(memory["memory"] + memory["transform"]) / 1e6)
+    return table[["variant", "n_samples", "n_features", "memory_mb", "share_of_raw", "disk"]]
 
 
 def memory_markdown(table):
     return table.assign(
         memory_mb=table.memory_mb.map("{:.2f}".format), share_of_raw=table.share_of_raw.map("{:.1%}".format),
         disk=(table.disk / 1e6).map("{:.2f}".format),
-        paper_mb=table.paper_mb.map(lambda v: "" if pd.isna(v) else f"{v:g}"),
     ).rename(columns={"disk": "disk_mb"}).pipe(markdown_table)
 
 
-def memory_accuracy_points(aggregated, memory, variant_runs, settings):
-    """Figure 16's points: (setting, variant, memory_mb, test_acc) of the run trained on each
-    variant. variant_runs : {variant: run}; memory : ``memory_table``'s output."""
+def memory_accuracy_points(aggregated, memory, run_inputs, settings):
+    """Figure 16's points: (setting, variant, memory_mb, test_acc, n_seeds) of each run.
+    run_inputs : {run: the input variant it trains on}; memory : ``memory_table``'s output."""
     indexed = aggregated.set_index(["setting", "run"])
     sizes = memory.set_index("variant").memory_mb
     return pd.DataFrame([
         {"setting": setting, "variant": variant, "memory_mb": sizes[variant],
-         "test_acc": indexed.loc[(setting, run), "test_acc_final"]}
-        for setting in settings for variant, run in variant_runs.items()
+         "test_acc": indexed.loc[(setting, run), "test_acc_final"],
+         "n_seeds": int(indexed.loc[(setting, run), "n_seeds"])}
+        for setting in settings for run, variant in run_inputs.items()
         if (setting, run) in indexed.index and variant in sizes.index])
-
-
-def convolution_multiplications(size, kernel, stride, padding, n_kernels):
-    """Multiplications of one convolution layer on a size x size single-channel input."""
-    out = (size - kernel + 2 * padding) // stride + 1
-    return out * out * kernel * kernel * n_kernels
 
 
 def macs_table(specs, paper_printed):
@@ -253,7 +269,7 @@ def macs_table(specs, paper_printed):
          "multiply_accumulates": paper_net.macs_per_sample()},
         {"architecture": "GoogLeNet first layer on a 28x28x1 input (7x7, stride 2, pad 3, 64 kernels)",
          "parameters": 7 * 7 * 64 + 64,
-         "multiply_accumulates": convolution_multiplications(28, 7, 2, 3, 64)},
+         "multiply_accumulates": convolution_multiplications(size=28, kernel=7, stride=2, padding=3, kernels=64)},
     ])
     return pd.concat([table, notes], ignore_index=True)
 

@@ -1,6 +1,7 @@
 """Pool partitions, shuffle with the seed and cut train/valid/test, as the paper did."""
 
 import numpy as np
+import pandas as pd
 
 from .configuration import SPLIT_NAMES, check_size_fractions
 from .datasets import LabelledImages
@@ -70,3 +71,31 @@ def split_indices(pool_size, counts, rng):
 
 def class_counts(labels, n_classes):
     return np.bincount(labels, minlength=n_classes)
+
+
+def split_summary(parts, pool_size, splits, disk_bytes):
+    """What the split stage drew, for split_summary.json and class_counts.csv.
+
+    parts : the partitions pooled; splits : {name: LabelledImages}; disk_bytes : {name: file size}.
+    Returns (summary dict, per-class counts DataFrame with one column per split).
+    """
+    characters = splits[SPLIT_NAMES[0]].characters
+    n_classes = len(characters)
+    summary = {"parts": list(parts), "pool_size": int(pool_size), "n_classes": n_classes,
+               "image_shape": list(splits[SPLIT_NAMES[0]].images.shape[1:]), "splits": {}}
+    per_class = {}
+    for name in SPLIT_NAMES:
+        data = splits[name]
+        per_class[name] = class_counts(data.labels, n_classes)
+        n_pixels = int(np.prod(data.images.shape[1:]))
+        summary["splits"][name] = {
+            "n_samples": len(data.labels),
+            "empty_classes": [characters[c] for c in np.flatnonzero(per_class[name] == 0)],
+            "per_class_min": int(per_class[name].min()),
+            "per_class_max": int(per_class[name].max()),
+            "disk_bytes": int(disk_bytes[name]),
+            "memory_bytes_uint8": len(data.labels) * n_pixels,
+            "memory_bytes_float32": len(data.labels) * n_pixels * 4,
+        }
+    table = pd.DataFrame({"label": np.arange(n_classes), "character": list(characters), **per_class})
+    return summary, table

@@ -1,4 +1,4 @@
-"""Stage curves: figures 1-11 (learning curves of the paper's runs) and 17 (the Adam lr 0.1 record)."""
+"""Stage curves: one learning-curve figure, 1-11 (the paper's runs) or 17 (the Adam lr 0.1 record)."""
 
 import pandas as pd
 
@@ -8,18 +8,23 @@ from leanmlp.stage import run_stage, stage_logger
 
 
 def main(logger):
+    figure = snakemake.params.figure
     paths = iter(snakemake.input.histories)
     colours = setting_colours(snakemake.params.all_settings)
-    for figure, output in zip(snakemake.params.figures, snakemake.output):
-        settings = [series["setting"] for series in figure["series"]]
-        distinct = len(set(settings)) == len(settings)
-        histories, series_colours = {}, {}
-        for series in figure["series"]:
-            label = series["setting"] if distinct else f"{series['setting']} {series['run']}"
-            histories[label] = [pd.read_csv(next(paths)) for _ in series["seeds"]]
-            series_colours[label] = colours[series["setting"]]
-        save_figure(output, learning_curves_figure(histories, figure["title"], series_colours, figure["dropout"]))
-        logger.info("%s: %s", output, figure["title"])
+    settings = [series["setting"] for series in figure["series"]]
+    distinct = len(set(settings)) == len(settings)
+    histories, series_colours = {}, {}
+    for series in figure["series"]:
+        label = series["setting"] if distinct else f"{series['setting']} {series['run']}"
+        histories[label] = [pd.read_csv(next(paths)) for _ in series["seeds"]]
+        series_colours[label] = colours[series["setting"]]
+    majority = None
+    if figure["majority"]:
+        valid = pd.read_csv(snakemake.input.class_counts).valid
+        majority = float(valid.max() / valid.sum())
+    save_figure(snakemake.output.figure, learning_curves_figure(histories, figure["title"], series_colours,
+                                                                figure["dropout"], majority))
+    logger.info("%s: %s", snakemake.output.figure, figure["title"])
 
 
 run_stage(main, stage_logger("curves", snakemake.log[0]))

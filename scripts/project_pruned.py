@@ -1,20 +1,18 @@
 """Stage project_pruned: refit PCA on one pruned training set and project all splits (the
 trainer's input for that variant; the images themselves are not copied)."""
 
-import json
-
 import numpy as np
 
 from leanmlp.data_providers import scale_pixels
-from leanmlp.datasets import load_labelled, save_features
+from leanmlp.datasets import load_labelled, read_pca, save_features
 from leanmlp.pca import fit_pca
 from leanmlp.stage import run_stage, stage_logger
 
 
 def main(logger):
     with np.load(snakemake.input.kept) as f:
-        kept = f[snakemake.wildcards.target]
-    k = json.loads(open(snakemake.input.pca_summary).read())["n_components"]
+        kept = f["indices"]
+    k = read_pca(snakemake.input.pca_train).n_components
     train = load_labelled(snakemake.input.train)
     inputs = scale_pixels(train.images[kept])
     pca = fit_pca(inputs, k)

@@ -100,3 +100,10 @@ def test_provenance_without_git_on_path_says_so(monkeypatch, tmp_path):
     record = provenance()
     assert record["commit"] is None and record["no_commit_because"] == "git is not on PATH"
     assert describe(record).startswith("no git commit (git is not on PATH)")
+
+
+def test_split_sizes_are_listed_in_one_order_whatever_the_files_order():
+    config = demo_config()
+    config["data"]["sizes"] = dict(reversed(list(config["data"]["sizes"].items())))
+    check_config(config)
+    assert list(config["data"]["sizes"]) == ["train", "valid", "test"]

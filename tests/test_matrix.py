@@ -8,7 +8,7 @@ import yaml
 
 from conftest import REPO
 from leanmlp.exceptions import ConfigError
-from leanmlp.matrix import mlp_settings, plan_matrix
+from leanmlp.matrix import job_hyperparameters, mlp_settings, plan_matrix, plan_matrix_of
 
 TARGETS = {"mean_distance": ["total94000", "total89300"], "rmse": ["total89300", "total82000"]}
 VARIANTS = ["raw", "pca"] + [f"{m}/{s}" for m, slugs in TARGETS.items() for s in slugs]
@@ -47,15 +47,15 @@ def test_shuffling_runs_figures_tables_and_roles_changes_nothing():
     rng = random.Random(0)
     for _ in range(5):
         experiments = paper_experiments()
-        for key in ("runs", "grids", "roles", "figures", "table1", "table2_mlp", "settings"):
+        for key in ("runs", "grids", "roles", "figures", "table1", "table2_mlp", "table3", "table4", "settings"):
             experiments[key] = shuffled(experiments[key], rng)
         for grid in experiments["grids"].values():
             grid["vary"] = shuffled(grid["vary"], rng)
         matrix = plan(experiments)
         assert matrix.roles == original.roles and matrix.seeds == original.seeds
         assert list(matrix.figures.items()) == list(original.figures.items())
-        assert list(matrix.table1.items()) == list(original.table1.items())
-        assert list(matrix.table2_mlp.items()) == list(original.table2_mlp.items())
+        for table, rows in original.tables.items():
+            assert dict(matrix.tables[table]) == dict(rows), table
         assert set(matrix.runs) == set(original.runs)
 
 
@@ -64,6 +64,9 @@ def test_shuffling_runs_figures_tables_and_roles_changes_nothing():
     (lambda e: e["roles"]["first_rmse"].update(input="rmse/#9"), "rmse targets #1..#2"),
     (lambda e: e["figures"].update({6: "h3x182"}), "figures.6: unknown run 'h3x182'"),
     (lambda e: e["table1"].update({2: "h1x23"}), "table1.2: unknown run 'h1x23'"),
+    (lambda e: e["table3"].update({2: {"model_of": "best_pac", "input": "mean_distance/#1"}}),
+     "table3.2.model_of: unknown run 'best_pac'; did you mean 'best_pca'"),
+    (lambda e: e.update(figure16=["best_raw", "table5"]), "figure16: unknown role or table 'table5'"),
     (lambda e: e["claims"][0].update(of="best_rwa"), "unknown role 'best_rwa'; did you mean 'best_raw'"),
     (lambda e: e["runs"]["h1x32"].update(dropout_keep=1.5), "run 'h1x32' under sgd_lr0.1: dropout keep probability"),
     (lambda e: e["runs"]["h1x32"].update(l2=1e-4, l1=1e-4), "run 'h1x32' under sgd_lr0.1: choose one weight penalty"),
@@ -101,3 +104,31 @@ def test_the_config_lays_settings_and_defaults_over_the_experiments_file():
         "optimizer": "sgd", "learning_rate": 5.0}}})
     assert settings["defaults"]["epochs"] == 7 and settings["defaults"]["hidden"] == [128, 128, 128]
     assert settings["settings"]["sgd_lr0.1"]["learning_rate"] == 5.0 and "adam_lr0.1" in settings["settings"]
+
+
+def test_a_mistake_is_blamed_on_the_file_it_is_in():
+    experiments = paper_experiments()
+    mlp_config = {"defaults": {"dropout_after": [7]}}
+    mlp = {**mlp_settings(experiments, mlp_config), "seeds": [0]}
+    with pytest.raises(ConfigError, match=r"^the config's mlp.defaults \(laid over paper.yaml\): run "):
+        plan_matrix_of("paper.yaml", experiments, mlp_config, mlp, TARGETS, VARIANTS)
+    experiments["runs"]["h1x64"]["hidden"] = [64, 0]
+    mlp = {**mlp_settings(experiments, {}), "seeds": [0]}
+    with pytest.raises(ConfigError, match=r"^paper.yaml: run 'h1x64'"):
+        plan_matrix_of("paper.yaml", experiments, {}, mlp, TARGETS, VARIANTS)
+
+
+def test_hyperparameters_are_listed_in_one_order_whatever_the_files_order():
+    defaults = paper_experiments()["defaults"]
+    reordered = dict(reversed(list(defaults.items())))
+    setting = {"learning_rate": 0.1, "optimizer": "sgd"}
+    first = job_hyperparameters(defaults, setting, {"l1": 1e-5})
+    second = job_hyperparameters(reordered, dict(reversed(list(setting.items()))), {"l1": 1e-5})
+    assert repr(first) == repr(second) and first["l1"] == 1e-5
+
+
+def test_a_table_row_on_a_target_the_config_lacks_stays_in_the_table_not_run():
+    matrix = plan(paper_experiments())  # TARGETS has 2 mean-distance targets; table 3 names 5
+    assert matrix.tables["table3"][3] == "table3_mean_distance-input~mean_distance.total89300"
+    assert matrix.tables["table3"][4] is None and matrix.tables["table3"][6] is None
+    assert None not in matrix.figure16

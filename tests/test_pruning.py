@@ -4,7 +4,8 @@ import pytest
 from leanmlp.exceptions import ConfigError
 from leanmlp.pca import fit_pca
 from leanmlp.pruning import (class_means, class_quotas, classes_kept_whole, distances_to_class_mean,
-                             extremes_per_class, keep_lowest_per_class, mean_sorted_curve, prune_to_targets,
+                             extremes_per_class, keep_lowest_per_class, prune_to_target, pruning_summary,
+                             within_class_quantiles,
                              reconstruction_rmse, target_slug)
 
 
@@ -70,7 +71,7 @@ def test_distances_and_means_against_brute_force():
     # a class with no samples (named by the split stage) gets a zero mean and keeps nothing
     with_empty = class_means(pixels, labels, 4)
     assert (with_empty[3] == 0).all() and np.array_equal(with_empty[:3], means)
-    assert list(next(prune_to_targets(np.zeros(60), labels, 4, [{"per_class": 5}], 60))[1]) == [5, 5, 5, 0]
+    assert list(prune_to_target(np.zeros(60), labels, 4, {"per_class": 5}, 60)[0]) == [5, 5, 5, 0]
 
 
 def test_reconstruction_rmse_against_brute_force():
@@ -83,12 +84,25 @@ def test_reconstruction_rmse_against_brute_force():
     assert np.allclose(reconstruction_rmse(inputs, fit_pca(inputs)), 0, atol=1e-5)
 
 
-def test_sorted_curve_averages_the_classes_present_at_each_rank():
+def test_quantile_curves_put_classes_of_any_size_on_one_scale():
+    # class 0: 1, 2, 3; class 1: 10, 30. Position 0.5 is each class's middle (2 and 20).
     scores = np.array([3.0, 1.0, 2.0, 10.0, 30.0])
     labels = np.array([0, 0, 0, 1, 1])
-    curve, counts = mean_sorted_curve(scores, labels, 2)
-    np.testing.assert_allclose(curve, [(1 + 10) / 2, (2 + 30) / 2, 3])
-    assert counts.tolist() == [2, 2, 1]
+    positions, mean, low, high = within_class_quantiles(scores, labels, 3, n_points=3)  # class 2 is empty
+    assert positions.tolist() == [0.0, 0.5, 1.0]
+    np.testing.assert_allclose(mean, [(1 + 10) / 2, (2 + 20) / 2, (3 + 30) / 2])
+    assert (low <= mean).all() and (mean <= high).all()
+    # no saw-tooth: a monotone score in every class gives a monotone mean curve
+    rng = np.random.default_rng(0)
+    scores, labels = rng.random(1000), rng.integers(0, 7, 1000)
+    assert (np.diff(within_class_quantiles(scores, labels, 7)[1]) >= 0).all()
+
+
+def test_pruning_summary_counts_every_class_kept_whole():
+    summary = pruning_summary({"per_class2": ({"per_class": 2}, np.array([2, 2, 1]))}, np.array([5, 2, 1]),
+                              ("a", "b", "c"))
+    assert summary == {"per_class2": {"target": {"per_class": 2}, "kept": 5, "per_class_max": 2,
+                                      "per_class_min": 1, "classes_kept_whole": ["b", "c"]}}
 
 
 def test_extremes():

@@ -1,39 +1,13 @@
-"""The report's comparisons and its best-setting sentence, on small hand-made tables."""
+"""The report's words from its template: the best-setting sentence, the train-column notes, the
+verdict counts, filled from contexts built on small hand-made tables."""
 
 import math
 
 import pandas as pd
 
-from leanmlp.claims import seed_summary
-from leanmlp.reproduction import Comparisons, best_setting_sentence, comparisons_markdown, setting_agreement
-
-
-def table_of(*rows):
-    comparisons = Comparisons()
-    for row in rows:
-        comparisons.add(*row[:-1], **row[-1])
-    return comparisons.frame()
-
-
-def test_verdicts_by_kind_and_never_from_nan():
-    table = table_of(
-        ("t1", "valid", 0.85, seed_summary([0.852, 0.854, 0.850]), "sgd", {}),
-        ("t1", "train", 0.92, seed_summary([0.85]), "sgd", {}),
-        ("t1", "missing", 0.92, seed_summary([]), "sgd", {}),
-        ("fig1", "epoch of lowest valid loss", 10, seed_summary([13, 14]), "sgd", {"kind": "epochs"}),
-        ("data", "train size", 100000, 1259, "", {"kind": "setup"}),
-        ("4.6", "MACs", 65152, 48768, "", {"kind": "count"}),
-        ("t2", "seconds", 470, 170.0, "sgd", {"kind": "ratio"}),
-        ("lit", "OPIUM", 0.7568, None, "", {"kind": "context"}),
-        ("t1", "diverged", 0.8, {**seed_summary([0.1]), "diverged": 1, "runs": 3}, "sgd", {}),
-    )
-    assert list(table.verdict) == ["reproduced", "differs", "not run", "reproduced", "expected (stand-in data)",
-                                   "differs", "other machine (ratio shown)", "context (the paper quotes it)",
-                                   "diverged (1 of 3 seeds)"]
-    markdown = comparisons_markdown(table)
-    assert "-16,384" in markdown and "-98,741" in markdown and "×0.362" in markdown
-    assert "0.852 [0.847, 0.857]" in markdown  # mean with its 95% interval over 3 seeds
-    assert "nan" not in markdown
+from leanmlp.reporting import markdown_table
+from leanmlp.reproduction import (best_setting, comparisons_markdown, render_report, setting_agreement,
+                                  train_column, verdict_counts)
 
 
 def agreement_of(differences):
@@ -42,40 +16,72 @@ def agreement_of(differences):
     return setting_agreement(pd.DataFrame(rows))
 
 
+def minimal_context(**changes):
+    """A report context with nothing in it but what a test sets."""
+    context = {
+        "name": "t", "written": "now", "code": "commit x", "machine": "Machine: m.", "data": {"source": "s"},
+        "split_sizes": {"train": 10, "valid": 5, "test": 5}, "quick": None, "epochs": 100, "paper_epochs": 100,
+        "seed_groups": [(3, 2)], "config_seeds": [0], "supported": 0, "n_verdicts": 0, "claims_overview": None,
+        "best_setting": None, "agreement": None, "record": None, "claims": [],
+        "train_column": {"tolerance": 0.03, "compared": 0, "far": []}, "setup": None,
+        "verdict_counts": {"reproduced": 0, "close": 0, "differs": 0}, "n_findings": 0, "findings": "",
+        "tables": [], "figures": [], "timing": pd.DataFrame()}
+    return {**context, **changes}
+
+
+def rendered_setting(agreement, spread):
+    text = render_report(minimal_context(best_setting=best_setting(agreement, spread)))
+    return text.split("## Which optimizer setting reproduces the paper best")[1].split("##")[0].strip()
+
+
 def test_the_best_setting_is_named_only_beyond_the_seed_spread():
     agreement = agreement_of({"sgd": [0.019, -0.019], "adam": [0.020, 0.021]})
-    assert "Neither setting reproduces clearly better" in best_setting_sentence(agreement, spread=0.004)
-    assert best_setting_sentence(agreement, spread=0.0005).startswith("**`sgd`** reproduces")
-    assert "seed noise is unknown" in best_setting_sentence(agreement, spread=math.nan)
+    assert rendered_setting(agreement, 0.004).startswith("Neither setting reproduces clearly better")
+    assert rendered_setting(agreement, 0.0005).startswith("**`sgd`** reproduces the paper's accuracies best: "
+                                                          "mean |difference| 0.0190 against 0.0205")
+    assert "seed noise is unknown" in rendered_setting(agreement, math.nan)
+    assert rendered_setting(agreement_of({"sgd": [0.01]}), 0.004) == "Only `sgd` was compared."
+
+
+def comparison_rows(*rows):
+    return pd.DataFrame([{"section": "table 1", "quantity": f"row {row} {column}", "setting": "sgd", "paper": paper,
+                          "ours": ours, "difference": ours - paper, "kind": "accuracy", "verdict": "differs",
+                          "table": "table1", "row": row, "column": column}
+                         for row, column, paper, ours in rows])
 
 
 def test_train_rows_far_from_the_paper_are_explained_by_their_valid_difference():
-    from leanmlp.reproduction import train_column_lines
-
-    table = table_of(("table 1", "row 13 train (r13)", 0.714, 0.82, "sgd", {}),
-                     ("table 1", "row 13 valid (r13)", 0.698, 0.81, "sgd", {}),
-                     ("table 1", "row 14 train (r14)", 0.875, 0.845, "sgd", {}),
-                     ("table 1", "row 14 valid (r14)", 0.83, 0.83, "sgd", {}),
-                     ("table 1", "row 15 train (r15)", 0.914, 0.892, "sgd", {}),
-                     ("table 1", "row 15 valid (r15)", 0.857, 0.862, "sgd", {}))
-    text = "\n".join(train_column_lines(table))
+    table = comparison_rows((13, "train", 0.714, 0.82), (13, "valid", 0.698, 0.81), (14, "train", 0.875, 0.845),
+                            (14, "valid", 0.83, 0.83), (15, "train", 0.914, 0.892), (15, "valid", 0.857, 0.862))
+    text = render_report(minimal_context(train_column=train_column(table)))
     assert "(1 of 3 are within)" in text
-    assert "row 13 train (r13) under `sgd`: train +0.1060, valid +0.1120: valid differs alike" in text
-    assert "row 14 train (r14) under `sgd`: train -0.0300, valid +0.0000: valid differs by another amount" in text
+    assert "- row 13 train under `sgd`: train +0.1060, valid +0.1120: valid differs alike" in text
+    assert "- row 14 train under `sgd`: train -0.0300, valid +0.0000: valid differs by another amount" in text
     assert "row 15" not in text
 
 
 def test_missing_values_read_as_a_dash_and_the_verdicts_are_counted():
-    import math
-
-    import pandas as pd
-
-    from leanmlp.reporting import markdown_table
-    from leanmlp.reproduction import verdict_counts
-
     text = markdown_table(pd.DataFrame({"architecture": ["784-32-47", "GoogLeNet"], "parameters": [26671.0, math.nan]}))
     assert "nan" not in text and "—" in text and "26671" in text
     table = pd.DataFrame({"verdict": ["reproduced", "close", "differs", "differs", "not run",
                                       "other machine (ratio shown)"]})
-    assert verdict_counts(table) == ("Of 6 numbers: 1 reproduced, 1 close, 2 differ; "
-                                     "1 not run, 1 other machine (ratio shown).")
+    counts = verdict_counts(table)
+    assert counts == {"reproduced": 1, "close": 1, "differs": 2, "not run": 1, "other machine (ratio shown)": 1}
+    text = render_report(minimal_context(verdict_counts=counts, n_findings=6))
+    assert "Of 6 numbers: 1 reproduced, 1 close, 2 differ; 1 not run, 1 other machine (ratio shown)." in text
+
+
+def test_the_every_number_table_shows_intervals_and_no_nan():
+    table = pd.DataFrame([
+        {"section": "t1", "quantity": "valid", "setting": "sgd", "paper": 0.85, "ours": 0.852, "sd": 0.002,
+         "ci_low": 0.847, "ci_high": 0.857, "seeds": 3, "kind": "accuracy", "difference": 0.002,
+         "verdict": "reproduced"},
+        {"section": "4.6", "quantity": "MACs", "setting": "", "paper": 65152, "ours": 48768, "sd": math.nan,
+         "ci_low": math.nan, "ci_high": math.nan, "seeds": None, "kind": "count", "difference": -16384,
+         "verdict": "differs"},
+        {"section": "t2", "quantity": "seconds", "setting": "sgd", "paper": 470, "ours": 170.0, "sd": math.nan,
+         "ci_low": math.nan, "ci_high": math.nan, "seeds": 1, "kind": "ratio", "difference": 170 / 470,
+         "verdict": "other machine (ratio shown)"}])
+    markdown = comparisons_markdown(table)
+    assert "0.852 [0.847, 0.857]" in markdown and "-16,384" in markdown and "×0.362" in markdown
+    assert "nan" not in markdown

@@ -27,20 +27,20 @@ def test_demo_mining_stages(workflow_dir):
 
     # Each pruned set has exactly its target size and holds the lowest-distance images per class.
     with np.load(results / "mining/mean_distance/scores.npz") as f:
-        distances = f["distances"]
+        distances = f["scores"]
     labels = np.load(results / "data/train.npz")["labels"]
-    with np.load(results / "mining/mean_distance/kept.npz") as kept:
-        for slug, fraction in [("fraction0.94", 0.94), ("fraction0.5", 0.5)]:
-            indices = kept[slug]
-            assert len(indices) == round(fraction * 1259)
-            for label in range(10):
-                mine = labels[indices] == label
-                others = np.setdiff1d(np.flatnonzero(labels == label), indices)
-                if mine.any() and len(others):
-                    assert distances[indices[mine]].max() <= distances[others].min()
+    for slug, fraction in [("fraction0.94", 0.94), ("fraction0.5", 0.5)]:
+        with np.load(results / f"mining/mean_distance/kept/{slug}.npz") as kept:
+            indices = kept["indices"]
+        assert len(indices) == round(fraction * 1259)
+        for label in range(10):
+            mine = labels[indices] == label
+            others = np.setdiff1d(np.flatnonzero(labels == label), indices)
+            if mine.any() and len(others):
+                assert distances[indices[mine]].max() <= distances[others].min()
     pruned = np.load(results / "mining/rmse/fraction0.5/train.npz")
     assert pruned["features"].shape == (630, 6) and len(pruned["kept_indices"]) == 630
-    rmse_base = np.load(results / "mining/rmse/scores.npz")["base_indices"]
+    rmse_base = np.load(results / "mining/rmse/scores.npz")["indices"]
     assert np.isin(pruned["kept_indices"], rmse_base).all()  # scored after the mean-distance cut
 
     memory = pd.read_csv(results / "mining/memory.csv")
@@ -55,7 +55,7 @@ def test_a_target_larger_than_the_training_set_is_a_clear_error(workflow_dir):
     config["mining"]["mean_distance"]["targets"] = [{"total": 5000}]
     config["mining"]["rmse"]["after"] = {"total": 5000}  # else the config check stops it first
     (workflow_dir / "big.yaml").write_text(yaml.safe_dump(config))
-    result = workflow_dir.run("--cores", "1", "results/demo/mining/mean_distance/kept.npz",
+    result = workflow_dir.run("--cores", "1", "results/demo/mining/mean_distance/kept/total5000.npz",
                               "--configfile", "big.yaml")
     assert result.returncode != 0
     assert "target {'total': 5000} asks for 5000 samples; 1259 are available" in result.output

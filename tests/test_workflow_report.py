@@ -154,3 +154,59 @@ def test_claims_under_a_diverging_setting_say_diverged_and_never_pass_on_nan(dem
             assert verdict == "**diverged**", claim
         assert verdict != "**not run**"
     assert "**Data: not EMNIST Balanced.**" in report and "the paper: 100" in report
+
+
+def planned_jobs(workflow, config="test.yaml"):
+    """{rule: count} of a dry run (``snakemake -n``)."""
+    result = workflow.run("-n", "--quiet", "rules", "--configfile", config)
+    assert result.returncode == 0, result.output[-3000:]
+    return {rule: int(n) for rule, n in re.findall(r"^(\w+)\s+(\d+)$", result.output, re.MULTILINE)
+            if rule != "total"}
+
+
+# Every figure and summary -> the rules a rerun must redo without it: the job that makes it and
+# the jobs that read it, never a stage upstream (no split, no PCA, no training).
+REDONE_WITHOUT = {
+    "figures/fig12_pca_explained_variance.png": {"pca_figure", "report", "all"},
+    "figures/fig13_class_mean_extremes.png": {"class_extremes", "report", "all"},
+    "figures/fig14_distance_from_class_mean.png": {"score_figure", "report", "all"},
+    "figures/fig15_pca_reconstruction_rmse.png": {"score_figure", "report", "all"},
+    "figures/fig16_memory_vs_accuracy.png": {"tables", "report", "all"},
+    "figures/fig00_paper_vs_ours.png": {"tables", "report", "all"},
+    "figures/fig01_h1x100.png": {"curves", "report", "all"},
+    "data/split_summary.json": {"split_summary", "tables", "report", "all"},  # it also writes class counts
+    "mining/pca/summary.json": {"pca_summary", "pca_figure", "report", "all"},
+    "mining/mean_distance/summary.json": {"pruning_summary", "all"},
+    "mining/rmse/summary.json": {"pruning_summary", "all"},
+}
+
+
+def test_nothing_to_do_after_a_finished_run(demo_run):
+    assert planned_jobs(demo_run) == {}
+
+
+@pytest.mark.parametrize("output", REDONE_WITHOUT, ids=lambda path: path.split("/")[-1])
+def test_a_missing_figure_or_summary_redoes_only_its_readers(demo_run, output):
+    path = demo_run / "results/demo" / output
+    aside = path.with_name(path.name + ".aside")
+    path.rename(aside)  # a rename keeps the file's time, so putting it back restores the run as it was
+    try:
+        planned = planned_jobs(demo_run)
+    finally:
+        aside.rename(path)
+    assert set(planned) == REDONE_WITHOUT[output]
+    assert all(count == 1 for count in planned.values())
+
+
+def test_changing_one_pruning_target_redoes_only_that_target(demo_run):
+    config = yaml.safe_load((demo_run / "test.yaml").read_text())
+    targets = config["mining"]["rmse"]["targets"]
+    changed = targets[1]
+    (kind, value), = changed.items()
+    targets[1] = {kind: round(value - 0.01, 3)}
+    (demo_run / "changed.yaml").write_text(yaml.safe_dump(config))
+    planned = planned_jobs(demo_run, "changed.yaml")
+    # the new target's file and projection, its table-4 run under both settings (one seed each),
+    # the RMSE summary and figure 15, and the tables and report that gather everything
+    assert planned == {"prune": 1, "project_pruned": 1, "train_mlp": 2, "pruning_summary": 1, "score_figure": 1,
+                       "memory": 1, "collect": 1, "tables": 1, "report": 1, "all": 1}

@@ -21,6 +21,7 @@ from snakemake.logging import logger
 from snakemake.utils import validate
 
 from leanmlp.baselines import baseline_input
+from leanmlp.comparisons import expand_comparisons, history_runs
 from leanmlp.configuration import apply_command_line, baseline_models, check_config
 from leanmlp.datasets import emnist_file_names, source_kind
 from leanmlp.download import archive_place
@@ -28,8 +29,7 @@ from leanmlp.exceptions import ConfigError
 from leanmlp.matrix import (
     job_hyperparameters,
     mlp_settings,
-    plan_matrix,
-    variant_runs,
+    plan_matrix_of,
 )
 from leanmlp.provenance import imported_modules
 from leanmlp.pruning import target_slug
@@ -92,6 +92,40 @@ def target_slugs(method):
     return [target_slug(target) for target in MINING[method]["targets"]]
 
 
+def pruning_target(wildcards):
+    """The target dict of a prune job, found by its slug."""
+    return {target_slug(t): t for t in MINING[wildcards.method]["targets"]}[
+        wildcards.target
+    ]
+
+
+def kept_files(method):
+    """The kept-indices file of every target of a pruning method, in target order."""
+    return [
+        f"{RESULTS}/mining/{method}/kept/{slug}.npz" for slug in target_slugs(method)
+    ]
+
+
+# Figures 14 and 15 (the score_figure rule), by file name, with the pruning method each shows.
+SCORE_FIGURES = {
+    "fig14_distance_from_class_mean": {
+        "method": "mean_distance",
+        "title": "Figure 14: distance from the class mean",
+        "ylabel": "distance to the class mean (0..255 pixel scale)",
+    },
+    "fig15_pca_reconstruction_rmse": {
+        "method": "rmse",
+        "title": "Figure 15: PCA reconstruction RMSE after the mean-distance cut",
+        "ylabel": "PCA reconstruction RMSE (0..255 pixel scale)",
+    },
+}
+# Figures 12-15, one job each.
+MINING_FIGURES = [
+    f"{RESULTS}/figures/fig12_pca_explained_variance.png",
+    f"{RESULTS}/figures/fig13_class_mean_extremes.png",
+] + [f"{RESULTS}/figures/{name}.png" for name in SCORE_FIGURES]
+
+
 # Every training input: raw pixels, PCA-k on the full train set, and each pruned set.
 INPUT_VARIANTS = ["raw", "pca"] + [
     f"{m}/{slug}" for m in PRUNING_METHODS for slug in target_slugs(m)
@@ -128,14 +162,16 @@ if "quick" in config:
         f"{config['quick']['baseline_train_size']} images; results in {RESULTS}"
     )
 try:
-    MATRIX = plan_matrix(
+    MATRIX = plan_matrix_of(
+        EXPERIMENTS_FILE,
         EXPERIMENTS,
+        config["mlp"],
         MLP,
         {method: target_slugs(method) for method in PRUNING_METHODS},
         INPUT_VARIANTS,
     )
 except ConfigError as e:
-    raise config_error(f"{EXPERIMENTS_FILE}: {e}")
+    raise config_error(e)
 RUNS = MATRIX.runs
 ROLES = MATRIX.roles
 
@@ -174,50 +210,92 @@ def job_outputs(filename, jobs=None):
     return [f"{folder}/{filename}" for folder in job_folders(jobs)]
 
 
-# Rows of tables 3 and 4: the table-3 base model on every pruned variant, in target order.
-TABLE3_RUNS = [MATRIX.table3_base] + variant_runs(
-    RUNS, MATRIX.table3_base, "mean_distance", target_slugs("mean_distance")
-)
-TABLE4_RUNS = variant_runs(RUNS, MATRIX.table3_base, "rmse", target_slugs("rmse"))
 # The tables compare the default settings (the record run has its own figure).
 SETTINGS = MLP["default_settings"]
 RECORD_RUN = ROLES.get("record")
+# The input variant every run trains on (the same under every setting).
+RUN_INPUTS = {
+    run: hyperparameters_of(run_settings(run)[0], run)["input"] for run in RUNS
+}
+
+# Every number of the paper the report compares, checked against the reference now.
+REFERENCE_FILE = "config/paper_reference.yaml"
+try:
+    COMPARISONS = expand_comparisons(
+        MATRIX.comparisons,
+        yaml.safe_load(Path(REFERENCE_FILE).read_text()),
+        {"runs": RUNS, "roles": ROLES, "tables": MATRIX.tables},
+    )
+except ConfigError as e:
+    raise config_error(f"{EXPERIMENTS_FILE}: {e}")
+# The learning curves the comparisons read an epoch of: [{setting, run, seed, path}].
+COMPARED_HISTORIES = [
+    {
+        "setting": setting,
+        "run": run,
+        "seed": seed,
+        "path": f"{RESULTS}/mlp/{setting}/{run}/seed{seed}/history.csv",
+    }
+    for run in history_runs(COMPARISONS, ROLES)
+    for setting in run_settings(run)
+    for seed in MATRIX.seeds[run]
+]
 
 
 def slug(text):
     return re.sub(r"[^A-Za-z0-9.]+", "_", text).strip("_")
 
 
+def curve_series(pairs):
+    """[{setting, run, seeds}] of the (setting, run) pairs a learning-curve figure draws."""
+    return [{"setting": s, "run": r, "seeds": MATRIX.seeds[r]} for s, r in pairs]
+
+
 def curve_figures():
     """Figures 1-11 (the paper's runs, under every setting) and 17 (the record run beside the
-    best raw model under the default settings): [{file, title, series: [(setting, run)]}].
+    best raw model under the default settings), by file name: {title, series, dropout, majority},
+    majority: whether to draw the accuracy of always guessing the most common class.
     """
-    figures = []
+    figures = {}
     for number, run in MATRIX.figures.items():
-        described = describe_run(job_hyperparameters(MLP["defaults"], {}, RUNS[run]))
-        figures.append(
-            {
-                "file": f"{RESULTS}/figures/fig{number:02d}_{slug(run)}.png",
-                "title": f"Figure {number}: {described}",
-                "series": [(setting, run) for setting in run_settings(run)],
-            }
-        )
+        pairs = [(setting, run) for setting in run_settings(run)]
+        figures[f"fig{number:02d}_{slug(run)}"] = {
+            "title": f"Figure {number}: {describe_run(hyperparameters_of(*pairs[0]))} (run {run})",
+            "series": curve_series(pairs),
+            "majority": False,
+        }
     if RECORD_RUN is not None and "best_raw" in ROLES:
         same_model = ROLES["best_raw"]
-        figures.append(
-            {
-                "file": f"{RESULTS}/figures/fig17_{slug(RECORD_RUN)}.png",
-                "title": f"Figure 17: the same model under the paper's stated optimizer "
-                f"({', '.join(run_settings(RECORD_RUN))}) and under "
-                f"{', '.join(run_settings(same_model))}",
-                "series": [(s, RECORD_RUN) for s in run_settings(RECORD_RUN)]
-                + [(s, same_model) for s in run_settings(same_model)],
-            }
+        pairs = [(s, RECORD_RUN) for s in run_settings(RECORD_RUN)] + [
+            (s, same_model) for s in run_settings(same_model)
+        ]
+        figures[f"fig17_{slug(RECORD_RUN)}"] = {
+            "title": f"Figure 17: {describe_run(hyperparameters_of(*pairs[0]))} under the paper's "
+            f"stated optimizer ({', '.join(run_settings(RECORD_RUN))}, run {RECORD_RUN}) and under "
+            f"{', '.join(run_settings(same_model))} (run {same_model})",
+            "series": curve_series(pairs),
+            "majority": True,
+        }
+    for figure in figures.values():
+        figure["dropout"] = any(
+            hyperparameters_of(series["setting"], series["run"])["dropout_keep"]
+            is not None
+            for series in figure["series"]
         )
     return figures
 
 
+def curve_histories(wildcards):
+    """The history.csv of every seed a learning-curve figure draws, in series order."""
+    return [
+        f"{RESULTS}/mlp/{series['setting']}/{series['run']}/seed{seed}/history.csv"
+        for series in CURVE_FIGURES[wildcards.curve]["series"]
+        for seed in series["seeds"]
+    ]
+
+
 CURVE_FIGURES = curve_figures()
+CURVE_FILES = [f"{RESULTS}/figures/{name}.png" for name in CURVE_FIGURES]
 
 
 def memory_from_inputs(base_mb, per_input_mb):

@@ -56,8 +56,6 @@ rule split:
         train=f"{RESULTS}/data/train.npz",
         valid=f"{RESULTS}/data/valid.npz",
         test=f"{RESULTS}/data/test.npz",
-        summary=f"{RESULTS}/data/split_summary.json",
-        class_counts=f"{RESULTS}/data/class_counts.csv",
     log:
         f"{RESULTS}/logs/split.log",
     benchmark:
@@ -75,6 +73,30 @@ rule split:
         "../../scripts/split.py"
 
 
+rule split_summary:
+    input:
+        **split_files("data"),
+        parts=rules.split.input.parts,
+        code=script_code("split_summary"),
+    output:
+        summary=f"{RESULTS}/data/split_summary.json",
+        class_counts=f"{RESULTS}/data/class_counts.csv",
+    log:
+        f"{RESULTS}/logs/split_summary.log",
+    benchmark:
+        f"{RESULTS}/benchmarks/split_summary.tsv"
+    conda:
+        "../envs/leanmlp.yaml"
+    resources:
+        mem_mb=memory_from_inputs(300, 1.5),
+        runtime=5,
+    params:
+        parts=DATA["parts"],
+    script:
+        "../../scripts/split_summary.py"
+
+
 rule data:
     input:
         rules.split.output,
+        rules.split_summary.output,

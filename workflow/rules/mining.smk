@@ -1,5 +1,7 @@
 # Data-mining stages: PCA, pruning by distance from the class mean and by PCA reconstruction
-# error, the pruned variants' projections, and the memory accounting.
+# error, the pruned variants' projections, and the memory accounting. Every summary and figure
+# is a job of its own, and every pruning target is its own file: redoing one redoes nothing
+# upstream of what reads it.
 
 
 rule pca:
@@ -8,8 +10,6 @@ rule pca:
         code=script_code("pca"),
     output:
         **split_files("mining/pca"),
-        summary=f"{RESULTS}/mining/pca/summary.json",
-        figure=f"{RESULTS}/figures/fig12_pca_explained_variance.png",
     log:
         f"{RESULTS}/logs/pca.log",
     benchmark:
@@ -25,16 +25,56 @@ rule pca:
         "../../scripts/pca.py"
 
 
+rule pca_summary:
+    input:
+        train=rules.pca.output.train,
+        code=script_code("pca_summary"),
+    output:
+        summary=f"{RESULTS}/mining/pca/summary.json",
+    log:
+        f"{RESULTS}/logs/pca_summary.log",
+    benchmark:
+        f"{RESULTS}/benchmarks/pca_summary.tsv"
+    conda:
+        "../envs/leanmlp.yaml"
+    resources:
+        mem_mb=memory_from_inputs(200, 1.5),
+        runtime=5,
+    params:
+        rule=MINING["pca"],
+    script:
+        "../../scripts/pca_summary.py"
+
+
+rule pca_figure:
+    input:
+        summary=rules.pca_summary.output.summary,
+        code=script_code("pca_figure"),
+    output:
+        figure=report(
+            f"{RESULTS}/figures/fig12_pca_explained_variance.png",
+            caption="../report/pca.rst",
+            category="5. Data mining",
+        ),
+    log:
+        f"{RESULTS}/logs/pca_figure.log",
+    benchmark:
+        f"{RESULTS}/benchmarks/pca_figure.tsv"
+    conda:
+        "../envs/leanmlp.yaml"
+    resources:
+        mem_mb=500,
+        runtime=5,
+    script:
+        "../../scripts/pca_figure.py"
+
+
 rule mean_distance:
     input:
         train=f"{RESULTS}/data/train.npz",
         code=script_code("mean_distance"),
     output:
         scores=f"{RESULTS}/mining/mean_distance/scores.npz",
-        kept=f"{RESULTS}/mining/mean_distance/kept.npz",
-        summary=f"{RESULTS}/mining/mean_distance/summary.json",
-        fig_extremes=f"{RESULTS}/figures/fig13_class_mean_extremes.png",
-        fig_curve=f"{RESULTS}/figures/fig14_distance_from_class_mean.png",
     log:
         f"{RESULTS}/logs/mean_distance.log",
     benchmark:
@@ -44,8 +84,6 @@ rule mean_distance:
     resources:
         mem_mb=memory_from_inputs(300, 4),
         runtime=10,
-    params:
-        targets=MINING["mean_distance"]["targets"],
     script:
         "../../scripts/mean_distance.py"
 
@@ -53,14 +91,11 @@ rule mean_distance:
 rule rmse:
     input:
         train=f"{RESULTS}/data/train.npz",
-        mean_distance_kept=rules.mean_distance.output.kept,
-        pca_summary=rules.pca.output.summary,
+        after=f"{RESULTS}/mining/mean_distance/kept/{target_slug(MINING['rmse']['after'])}.npz",
+        pca_train=rules.pca.output.train,
         code=script_code("rmse"),
     output:
         scores=f"{RESULTS}/mining/rmse/scores.npz",
-        kept=f"{RESULTS}/mining/rmse/kept.npz",
-        summary=f"{RESULTS}/mining/rmse/summary.json",
-        figure=f"{RESULTS}/figures/fig15_pca_reconstruction_rmse.png",
     log:
         f"{RESULTS}/logs/rmse.log",
     benchmark:
@@ -71,17 +106,124 @@ rule rmse:
         mem_mb=memory_from_inputs(300, 8),
         runtime=20,
     params:
-        after=MINING["rmse"]["after"],
-        targets=MINING["rmse"]["targets"],
+        after=target_slug(MINING["rmse"]["after"]),
     script:
         "../../scripts/rmse.py"
+
+
+rule prune:
+    input:
+        train=f"{RESULTS}/data/train.npz",
+        scores=f"{RESULTS}/mining/{{method}}/scores.npz",
+        code=script_code("prune"),
+    output:
+        kept=f"{RESULTS}/mining/{{method}}/kept/{{target}}.npz",
+    log:
+        f"{RESULTS}/logs/prune/{{method}}_{{target}}.log",
+    benchmark:
+        f"{RESULTS}/benchmarks/prune/{{method}}/{{target}}.tsv"
+    wildcard_constraints:
+        method="|".join(PRUNING_METHODS),
+        target="[^/]+",
+    conda:
+        "../envs/leanmlp.yaml"
+    resources:
+        mem_mb=memory_from_inputs(300, 1.5),
+        runtime=5,
+    params:
+        target=pruning_target,
+    script:
+        "../../scripts/prune.py"
+
+
+rule pruning_summary:
+    input:
+        train=f"{RESULTS}/data/train.npz",
+        scores=f"{RESULTS}/mining/{{method}}/scores.npz",
+        kept=lambda wildcards: kept_files(wildcards.method),
+        code=script_code("pruning_summary"),
+    output:
+        summary=f"{RESULTS}/mining/{{method}}/summary.json",
+    log:
+        f"{RESULTS}/logs/pruning_summary/{{method}}.log",
+    benchmark:
+        f"{RESULTS}/benchmarks/pruning_summary/{{method}}.tsv"
+    wildcard_constraints:
+        method="|".join(PRUNING_METHODS),
+    conda:
+        "../envs/leanmlp.yaml"
+    resources:
+        mem_mb=memory_from_inputs(300, 1.5),
+        runtime=5,
+    params:
+        slugs=lambda wildcards: target_slugs(wildcards.method),
+        targets=lambda wildcards: MINING[wildcards.method]["targets"],
+    script:
+        "../../scripts/pruning_summary.py"
+
+
+rule class_extremes:
+    input:
+        train=f"{RESULTS}/data/train.npz",
+        scores=rules.mean_distance.output.scores,
+        code=script_code("class_extremes"),
+    output:
+        figure=report(
+            f"{RESULTS}/figures/fig13_class_mean_extremes.png",
+            caption="../report/class_extremes.rst",
+            category="5. Data mining",
+        ),
+    log:
+        f"{RESULTS}/logs/class_extremes.log",
+    benchmark:
+        f"{RESULTS}/benchmarks/class_extremes.tsv"
+    conda:
+        "../envs/leanmlp.yaml"
+    resources:
+        mem_mb=memory_from_inputs(300, 1.5),
+        runtime=5,
+    script:
+        "../../scripts/class_extremes.py"
+
+
+rule score_figure:
+    input:
+        train=f"{RESULTS}/data/train.npz",
+        scores=lambda wildcards: f"{RESULTS}/mining/{SCORE_FIGURES[wildcards.figure]['method']}/scores.npz",
+        kept=lambda wildcards: kept_files(SCORE_FIGURES[wildcards.figure]["method"]),
+        code=script_code("score_figure"),
+    output:
+        figure=report(
+            f"{RESULTS}/figures/{{figure}}.png",
+            caption="../report/score_figure.rst",
+            category="5. Data mining",
+        ),
+    log:
+        f"{RESULTS}/logs/score_figure/{{figure}}.log",
+    benchmark:
+        f"{RESULTS}/benchmarks/score_figure/{{figure}}.tsv"
+    wildcard_constraints:
+        figure="|".join(SCORE_FIGURES),
+    conda:
+        "../envs/leanmlp.yaml"
+    resources:
+        mem_mb=memory_from_inputs(300, 1.5),
+        runtime=5,
+    params:
+        target_labels=lambda wildcards: target_slugs(
+            SCORE_FIGURES[wildcards.figure]["method"]
+        ),
+        title=lambda wildcards: SCORE_FIGURES[wildcards.figure]["title"],
+        ylabel=lambda wildcards: SCORE_FIGURES[wildcards.figure]["ylabel"],
+    script:
+        "../../scripts/score_figure.py"
 
 
 rule project_pruned:
     input:
         **split_files("data"),
-        kept=f"{RESULTS}/mining/{{method}}/kept.npz",
-        pca_summary=rules.pca.output.summary,
+        kept=f"{RESULTS}/mining/{{method}}/kept/{{target}}.npz",
+        pca_train=rules.pca.output.train,
         code=script_code("project_pruned"),
     output:
         **split_files("mining/{method}/{target}"),
@@ -90,7 +232,7 @@ rule project_pruned:
     benchmark:
         f"{RESULTS}/benchmarks/project_pruned/{{method}}/{{target}}.tsv"
     wildcard_constraints:
-        method="mean_distance|rmse",
+        method="|".join(PRUNING_METHODS),
         target="[^/]+",
     group:
         "projections"
@@ -126,7 +268,10 @@ rule memory:
 
 rule mining:
     input:
-        rules.pca.output,
-        rules.mean_distance.output,
-        rules.rmse.output,
+        rules.pca_summary.output,
+        MINING_FIGURES,
+        expand(
+            f"{RESULTS}/mining/{{method}}/summary.json",
+            method=PRUNING_METHODS,
+        ),
         rules.memory.output,

@@ -27,47 +27,32 @@ rule collect:
 
 rule curves:
     input:
-        histories=[
-            f"{RESULTS}/mlp/{setting}/{run}/seed{seed}/history.csv"
-            for figure in CURVE_FIGURES
-            for setting, run in figure["series"]
-            for seed in MATRIX.seeds[run]
-        ],
+        histories=curve_histories,
+        class_counts=rules.split_summary.output.class_counts,
         code=script_code("curves"),
     output:
-        [
-            report(
-                figure["file"],
-                caption="../report/curves.rst",
-                category="Learning curves",
-                labels={
-                    "figure": figure["title"],
-                    "runs": ", ".join(f"{s}/{r}" for s, r in figure["series"]),
-                },
-            )
-            for figure in CURVE_FIGURES
-        ],
+        figure=report(
+            f"{RESULTS}/figures/{{curve}}.png",
+            caption="../report/curves.rst",
+            category="4. Learning curves",
+            labels=lambda wildcards: {
+                "figure": CURVE_FIGURES[wildcards.curve]["title"].split(":")[0],
+                "runs": ", ".join(
+                    f"{s['setting']}/{s['run']}"
+                    for s in CURVE_FIGURES[wildcards.curve]["series"]
+                ),
+            },
+        ),
     log:
-        f"{RESULTS}/logs/curves.log",
+        f"{RESULTS}/logs/curves/{{curve}}.log",
     benchmark:
-        f"{RESULTS}/benchmarks/curves.tsv"
+        f"{RESULTS}/benchmarks/curves/{{curve}}.tsv"
+    wildcard_constraints:
+        curve="|".join(CURVE_FIGURES),
     conda:
         "../envs/leanmlp.yaml"
     params:
-        figures=[
-            {
-                "title": f["title"],
-                "series": [
-                    {"setting": s, "run": r, "seeds": MATRIX.seeds[r]}
-                    for s, r in f["series"]
-                ],
-                "dropout": any(
-                    hyperparameters_of(s, r)["dropout_keep"] is not None
-                    for s, r in f["series"]
-                ),
-            }
-            for f in CURVE_FIGURES
-        ],
+        figure=lambda wildcards: CURVE_FIGURES[wildcards.curve],
         all_settings=list(MLP["settings"]),
     script:
         "../../scripts/curves.py"
@@ -75,20 +60,20 @@ rule curves:
 
 rule tables:
     input:
-        reference="config/paper_reference.yaml",
+        reference=REFERENCE_FILE,
         runs=rules.collect.output.runs,
         jobs=rules.collect.output.jobs,
         baselines=rules.baselines.input,
         memory=rules.memory.output.table,
-        class_counts=rules.split.output.class_counts,
+        class_counts=rules.split_summary.output.class_counts,
         code=script_code("tables"),
     output:
         **{f"table{n}": f"{RESULTS}/tables/table{n}.csv" for n in range(1, 5)},
         **{
             f"table{n}_md": report(
                 f"{RESULTS}/tables/table{n}.md",
-                caption="../report/tables.rst",
-                category="Tables",
+                caption=f"../report/table{n}.rst",
+                category="3. Tables",
                 labels={"table": f"Table {n}"},
             )
             for n in range(1, 5)
@@ -97,25 +82,25 @@ rule tables:
         macs_md=report(
             f"{RESULTS}/tables/macs.md",
             caption="../report/macs.rst",
-            category="Tables",
+            category="3. Tables",
             labels={"table": "multiply-accumulates"},
         ),
         memory_table=f"{RESULTS}/tables/memory.csv",
         memory_table_md=report(
             f"{RESULTS}/tables/memory.md",
             caption="../report/memory.rst",
-            category="Tables",
+            category="3. Tables",
             labels={"table": "memory of the training sets"},
         ),
         pareto=report(
             f"{RESULTS}/figures/fig16_memory_vs_accuracy.png",
             caption="../report/pareto.rst",
-            category="Data mining",
+            category="5. Data mining",
         ),
         overview=report(
             f"{RESULTS}/figures/fig00_paper_vs_ours.png",
             caption="../report/overview.rst",
-            category="Overview",
+            category="2. Overview",
         ),
     log:
         f"{RESULTS}/logs/tables.log",
@@ -125,14 +110,10 @@ rule tables:
         "../envs/leanmlp.yaml"
     params:
         settings=SETTINGS,
-        table1=MATRIX.table1,
-        table2_mlp=MATRIX.table2_mlp,
-        table3_runs=TABLE3_RUNS,
-        table4_runs=TABLE4_RUNS,
-        roles=ROLES,
+        tables=MATRIX.tables,
+        comparisons=MATRIX.comparisons,
+        figure16_inputs={run: RUN_INPUTS[run] for run in MATRIX.figure16},
         all_settings=list(MLP["settings"]),
-        mean_distance_slugs=target_slugs("mean_distance"),
-        rmse_slugs=target_slugs("rmse"),
     script:
         "../../scripts/tables.py"
 
@@ -140,35 +121,29 @@ rule tables:
 rule report:
     input:
         **{k: v for k, v in rules.tables.output.items()},
-        reference="config/paper_reference.yaml",
+        reference=REFERENCE_FILE,
         jobs=rules.collect.output.jobs,
         runs=rules.collect.output.runs,
-        split_summary=rules.split.output.summary,
-        class_counts=rules.split.output.class_counts,
-        pca_summary=rules.pca.output.summary,
+        split_summary=rules.split_summary.output.summary,
+        class_counts=rules.split_summary.output.class_counts,
+        pca_summary=rules.pca_summary.output.summary,
         memory=rules.memory.output.table,
-        pca_histories=[
-            f"{RESULTS}/mlp/{s}/{MATRIX.table3_base}/seed{seed}/history.csv"
-            for s in SETTINGS
-            for seed in MATRIX.seeds[MATRIX.table3_base]
-        ],
-        figures=sorted(
-            rules.curves.output
-            + [
-                rules.tables.output.pareto,
-                rules.pca.output.figure,
-                rules.mean_distance.output.fig_extremes,
-                rules.mean_distance.output.fig_curve,
-                rules.rmse.output.figure,
-            ]
-        ),
+        baselines=rules.baselines.input,
+        histories=[history["path"] for history in COMPARED_HISTORIES],
+        figures=sorted(CURVE_FILES + [rules.tables.output.pareto] + MINING_FIGURES),
         code=script_code("report"),
     output:
         report=report(
             f"{RESULTS}/report.md",
+            caption="../report/verdicts_markdown.rst",
+            category="1. Verdicts",
+            labels={"file": "report.md (Markdown, to download)"},
+        ),
+        page=report(
+            f"{RESULTS}/report_page.html",
             caption="../report/verdicts.rst",
-            category="Verdicts",
-            labels={"file": "report.md: every claim's verdict and every number"},
+            category="1. Verdicts",
+            labels={"file": "the reproduction report: every verdict and every number"},
         ),
     log:
         f"{RESULTS}/logs/report.log",
@@ -184,10 +159,11 @@ rule report:
         settings=SETTINGS,
         roles=ROLES,
         claims=MATRIX.claims,
-        figures=MATRIX.figures,
-        table1=MATRIX.table1,
-        table3_base=MATRIX.table3_base,
-        rmse_slugs=target_slugs("rmse"),
+        comparisons=MATRIX.comparisons,
+        tables=MATRIX.tables,
+        run_settings={run: run_settings(run) for run in RUNS},
+        run_inputs=RUN_INPUTS,
+        histories=COMPARED_HISTORIES,
         record_settings=run_settings(RECORD_RUN) if RECORD_RUN else [],
         benchmarks=f"{RESULTS}/benchmarks",
     script:
@@ -196,9 +172,4 @@ rule report:
 
 rule figures:
     input:
-        rules.curves.output,
-        rules.tables.output.pareto,
-        rules.pca.output.figure,
-        rules.mean_distance.output.fig_extremes,
-        rules.mean_distance.output.fig_curve,
-        rules.rmse.output.figure,
+        rules.report.input.figures,

@@ -1,0 +1,30 @@
+"""Stage pruning_summary: what every target of one pruning method kept, class by class."""
+
+import numpy as np
+
+from leanmlp.atomic import write_json
+from leanmlp.datasets import load_labelled
+from leanmlp.pruning import pruning_summary
+from leanmlp.stage import run_stage, stage_logger
+
+
+def main(logger):
+    characters = load_labelled(snakemake.input.train).characters
+    kept, class_sizes = {}, None
+    for slug, target, path in zip(snakemake.params.slugs, snakemake.params.targets, snakemake.input.kept):
+        with np.load(path) as f:
+            kept[slug] = (target, f["quotas"])
+            class_sizes = f["class_sizes"]
+    with np.load(snakemake.input.scores) as scores:
+        summary = {"method": snakemake.wildcards.method, "n_scored": len(scores["scores"]),
+                   "score_scale": "0..255 pixel values",
+                   **{key: scores[key].item() for key in ("n_components", "variance_captured") if key in scores}}
+    summary["targets"] = pruning_summary(kept, class_sizes, characters)
+    write_json(snakemake.output.summary, summary)
+    for slug, target in summary["targets"].items():
+        logger.info("%s: %d kept, %d to %d per class, %d of %d classes kept whole", slug, target["kept"],
+                    target["per_class_min"], target["per_class_max"], len(target["classes_kept_whole"]),
+                    len(characters))
+
+
+run_stage(main, stage_logger("pruning_summary", snakemake.log[0]))

@@ -1,0 +1,224 @@
+"""The paper-versus-ours comparisons as declared data: checked when the workflow is parsed,
+evaluated by walking declarations, and independent of run names, role names and list order."""
+
+import random
+import re
+import zlib
+
+import numpy as np
+import pandas as pd
+import pytest
+import yaml
+
+from conftest import REPO
+from leanmlp.claims import judge_claims, seed_summary
+from leanmlp.comparisons import (Comparison, expand_comparisons, judged_row, reference_value,
+                                 table_columns)
+from leanmlp.exceptions import ConfigError
+from leanmlp.matrix import job_hyperparameters, mlp_settings, plan_matrix
+from leanmlp.reporting import aggregate_seeds, paper_rows_table
+from leanmlp.reproduction import ReportInputs, paper_comparisons
+
+TARGETS = {"mean_distance": ["fraction0.94", "fraction0.893", "fraction0.82", "fraction0.7", "fraction0.5"],
+           "rmse": ["fraction0.893", "fraction0.82", "fraction0.7", "fraction0.5"]}
+VARIANTS = ["raw", "pca"] + [f"{m}/{s}" for m, slugs in TARGETS.items() for s in slugs]
+BASELINES = ["rf20", "rf50", "rf100", "tree", "logreg_ovr", "pca_rf20", "pca_rf50", "pca_rf100"]
+
+
+def load(path):
+    return yaml.safe_load((REPO / path).read_text())
+
+
+def planned(experiments):
+    mlp = {**mlp_settings(experiments, {}), "seeds": [0]}
+    matrix = plan_matrix(experiments, mlp, TARGETS, VARIANTS)
+    return matrix, mlp
+
+
+def fake_jobs(matrix, mlp):
+    """Per-seed results that depend only on a job's hyperparameters and seed, never its name."""
+    rows = []
+    for run in matrix.runs:
+        for setting in matrix.settings_of(run, mlp["default_settings"]):
+            hyperparameters = job_hyperparameters(mlp["defaults"], mlp["settings"][setting], matrix.runs[run])
+            for seed in matrix.seeds[run]:
+                rng = np.random.default_rng(zlib.crc32(repr((hyperparameters, seed)).encode()))
+                rows.append({"setting": setting, "run": run, "seed": seed, "diverged": bool(rng.random() < 0.05),
+                             "description": run, "n_train": 1000, "n_features": 64, "epochs_run": 20,
+                             **{measure: float(rng.random()) for measure in (
+                                 "final_train_acc", "final_train_running_acc", "final_valid_acc", "best_valid_acc",
+                                 "test_acc_final", "test_acc_best_valid", "seconds_total",
+                                 "seconds_per_epoch_median", "train_eval_seconds_median",
+                                 "late_over_early_epoch_seconds")},
+                             "best_valid_loss_epoch": int(rng.integers(1, 21))})
+    return pd.DataFrame(rows)
+
+
+def report_inputs(experiments, reference):
+    matrix, mlp = planned(experiments)
+    jobs = fake_jobs(matrix, mlp)
+    run_settings = {run: matrix.settings_of(run, mlp["default_settings"]) for run in matrix.runs}
+    run_inputs = {run: job_hyperparameters(mlp["defaults"], {}, matrix.runs[run])["input"] for run in matrix.runs}
+    histories = {}
+    for run in matrix.runs:
+        for setting in run_settings[run]:
+            histories[(setting, run)] = [pd.DataFrame({"epoch": range(1, 21), "valid_acc": np.linspace(0.1, 0.9, 20)})
+                                         for _ in matrix.seeds[run]]
+    splits = {name: {"n_samples": n, "per_class_min": 1, "per_class_max": 3, "disk_bytes": 1000 * n}
+              for name, n in (("train", 1000), ("valid", 200), ("test", 200))}
+    memory = pd.DataFrame({"variant": VARIANTS, "memory": range(1000, 1000 + len(VARIANTS)),
+                           "transform": 10, "share_of_raw": np.linspace(1, 0.2, len(VARIANTS))})
+    baselines = {name: {"model": name, "valid_acc": 0.5 + i / 100, "test_acc": 0.5, "fit_seconds": 1.0 + i}
+                 for i, name in enumerate(BASELINES)}
+    context = {"comparisons": matrix.comparisons, "tables": matrix.tables, "roles": matrix.roles,
+               "run_settings": run_settings, "run_inputs": run_inputs, "data": {"stand_in": "digits"},
+               "claims": matrix.claims, "settings": mlp["default_settings"]}
+    inputs = ReportInputs(reference, jobs, {"splits": splits}, None, {"n_components": 6,
+                          "explained_variance_ratio": [0.2] * 10}, memory, baselines, histories, context)
+    return inputs, matrix, mlp
+
+
+def renamed(experiments, rng):
+    """The experiments file with every run, grid and role renamed and every list and mapping shuffled;
+    returns it with {new name: old name} of the runs (grid runs included)."""
+    text = yaml.safe_dump(experiments, sort_keys=False)
+    names = [*experiments["runs"], *experiments["grids"], *experiments["roles"]]
+    mapping = {name: f"renamed{i}_{name[::-1].replace('~', 'x')}" for i, name in enumerate(names)}
+    # longest first, whole words only: a grid's name is a prefix of its runs' names
+    for name in sorted(mapping, key=len, reverse=True):
+        text = re.sub(rf"(?<![\w.~-]){re.escape(name)}(?![\w.~])", mapping[name], text)
+    copy = yaml.safe_load(text)
+
+    def shuffle(node):
+        if isinstance(node, dict):
+            items = list(node.items())
+            rng.shuffle(items)
+            return {key: shuffle(value) for key, value in items}
+        if isinstance(node, list) and all(isinstance(item, dict) for item in node):
+            items = [shuffle(item) for item in node]
+            rng.shuffle(items)
+            return items
+        return node
+
+    shuffled = shuffle(copy)
+    for key in ("default_settings",):  # a list whose order is the setting order, kept as declared
+        shuffled[key] = copy[key]
+    return shuffled, mapping
+
+
+def shuffled_reference(reference, rng):
+    def shuffle(node):
+        if isinstance(node, dict):
+            items = list(node.items())
+            rng.shuffle(items)
+            return {key: shuffle(value) for key, value in items}
+        return node
+    return shuffle(reference)
+
+
+def undo(text, mapping):
+    for name, new in sorted(mapping.items(), key=lambda item: len(item[1]), reverse=True):
+        text = text.replace(new, name)
+    return text
+
+
+def canonical(table, mapping):
+    """A comparisons or claims table with the names put back and the rows in one order."""
+    table = table.astype(object).where(table.notna(), None).map(lambda v: undo(v, mapping) if isinstance(v, str) else v)
+    rows = sorted(tuple(map(repr, row)) for row in table.itertuples(index=False))
+    return rows
+
+
+def test_renaming_every_run_grid_and_role_and_shuffling_every_list_changes_nothing_but_names():
+    experiments, reference = load("config/experiments/paper.yaml"), load("config/paper_reference.yaml")
+    inputs, matrix, mlp = report_inputs(experiments, reference)
+    rng = random.Random(3)
+    for _ in range(3):
+        other_experiments, mapping = renamed(experiments, rng)
+        other_inputs, other_matrix, _ = report_inputs(other_experiments, shuffled_reference(reference, rng))
+        assert set(other_matrix.runs) != set(matrix.runs)  # the names did change
+        original, changed = paper_comparisons(inputs), paper_comparisons(other_inputs)
+        assert len(original) > 150
+        assert canonical(changed, mapping) == canonical(original, {})
+        claims = judge_claims(matrix.claims, inputs.jobs, matrix.roles, mlp["default_settings"])
+        other_claims = judge_claims(other_matrix.claims, other_inputs.jobs, other_matrix.roles,
+                                    mlp["default_settings"])
+        assert canonical(other_claims.drop(columns="seeds"), mapping) == canonical(claims.drop(columns="seeds"), {})
+        for table in ("table1", "table3", "table4"):
+            columns = table_columns(other_matrix.comparisons, table)
+            rows = paper_rows_table(aggregate_seeds(other_inputs.jobs), other_matrix.tables[table],
+                                    other_inputs.reference[table], mlp["default_settings"], columns)
+            expected = paper_rows_table(aggregate_seeds(inputs.jobs), matrix.tables[table], reference[table],
+                                        mlp["default_settings"], columns)
+            assert canonical(rows, mapping) == canonical(expected, {})
+
+
+def test_a_run_a_reference_number_and_a_comparison_added_in_yaml_only_reach_the_report():
+    experiments, reference = load("config/experiments/paper.yaml"), load("config/paper_reference.yaml")
+    experiments["runs"]["h1x256"] = {"hidden": [256]}
+    reference["wide_layer"] = {"valid": 0.861}
+    experiments["comparisons"].append({"section": "extension", "quantity": "1x256 valid accuracy",
+                                       "paper": "wide_layer.valid", "ours": {"of": "h1x256", "measure":
+                                                                            "final_valid_acc"},
+                                       "kind": "accuracy"})
+    inputs, matrix, mlp = report_inputs(experiments, reference)
+    table = paper_comparisons(inputs)
+    added = table[table.section == "extension"]
+    assert list(added.setting) == mlp["default_settings"] and (added.paper == 0.861).all()
+    jobs = inputs.jobs
+    expected = jobs[(jobs.run == "h1x256") & (jobs.setting == mlp["default_settings"][0])].final_valid_acc
+    assert added.ours.iloc[0] == pytest.approx(float(expected.iloc[0]))
+
+
+@pytest.mark.parametrize("edit, message", [
+    (lambda d: d.update(paper="best_model.no_pac.test"), "has no 'best_model.no_pac.test' ('no_pac' is not among "
+                                                         "no_pca, pca78, acc_after_15_epochs_pca78; did you mean "
+                                                         "'no_pca'?)"),
+    (lambda d: d["ours"].update(of="best_rwa"), "ours.of: unknown role or run 'best_rwa'; did you mean 'best_raw'"),
+    (lambda d: d["ours"].update(measure="test_acc_fnal"), "unknown measure 'test_acc_fnal'; did you mean "
+                                                          "'test_acc_final'"),
+    (lambda d: d.update(ours={"fact": "train_sise"}), "unknown fact 'train_sise'; did you mean 'train_size'"),
+    (lambda d: d.update(ours={"fact": "training_set_mb"}), "need `variant_of`"),
+    (lambda d: d.update(ours={"of": "best_raw", "history": "valid_acc"}), "ours.history needs `of` and `epoch`"),
+    (lambda d: d.update(kind="context"), "a context number has no `ours`"),
+])
+def test_a_declaration_naming_what_does_not_exist_fails_with_did_you_mean(edit, message):
+    experiments, reference = load("config/experiments/paper.yaml"), load("config/paper_reference.yaml")
+    matrix, _ = planned(experiments)
+    declaration = next(d for d in experiments["comparisons"] if d["paper"] == "best_model.no_pca.test")
+    edit(declaration)
+    with pytest.raises(ConfigError, match=re.escape(message)):
+        expand_comparisons(experiments["comparisons"], reference,
+                           {"runs": matrix.runs, "roles": matrix.roles, "tables": matrix.tables})
+
+
+def test_a_table_row_the_reference_lacks_fails():
+    experiments, reference = load("config/experiments/paper.yaml"), load("config/paper_reference.yaml")
+    del reference["table4"][4]
+    matrix, _ = planned(experiments)
+    with pytest.raises(ConfigError, match=r"row 4 of table4 is not a row of the reference's table4 \(1, 2, 3\)"):
+        expand_comparisons(experiments["comparisons"], reference,
+                           {"runs": matrix.runs, "roles": matrix.roles, "tables": matrix.tables})
+
+
+def test_reference_keys_are_found_by_name_whatever_yaml_made_of_them():
+    reference = {"table1": {13: {"valid": 0.698}}, "best": {"test": 0.85}}
+    assert reference_value(reference, "table1.13.valid", "x") == 0.698
+    assert reference_value(reference, "best.test", "x") == 0.85
+
+
+def judged(paper, ours, kind="accuracy", stand_in=False, **fields):
+    return judged_row(Comparison("s", "q", paper, kind, {}, stand_in="setup" if stand_in else None, **fields),
+                      "sgd", ours, "q", stand_in)
+
+
+def test_verdicts_by_kind_and_never_from_nan():
+    rows = [judged(0.85, seed_summary([0.852, 0.854, 0.850])), judged(0.92, seed_summary([0.85])),
+            judged(0.92, seed_summary([])), judged(10, seed_summary([13, 14]), "epochs"),
+            judged(100000, 1259, "count", stand_in=True), judged(65152, 48768, "count"),
+            judged(470, 170.0, "ratio"), judged(0.7568, None, "context"),
+            judged(0.8, {**seed_summary([0.1]), "diverged": 1, "runs": 3}), judged([2076, 2175], "116, 137", "fact")]
+    assert [row["verdict"] for row in rows] == [
+        "reproduced", "differs", "not run", "reproduced", "expected (stand-in data)", "differs",
+        "other machine (ratio shown)", "context (the paper quotes it)", "diverged (1 of 3 seeds)", "differs"]
+    assert rows[-1]["paper"] == "2076, 2175"
