@@ -19,7 +19,7 @@ MATRIX_KEYS = ("settings", "seeds")
 
 
 def grid_run_name(grid, assignment):
-    """`table1_l2` + {'l2': 0.001} -> 'table1_l2-l2~0.001' (Snakemake's Paramspace style); keys
+    """`reg` + {'l2': 0.001} -> 'reg-l2~0.001' (Snakemake's Paramspace style); keys
     in sorted order, so a name never depends on the order the grid lists its axes in."""
     parts = [f"{key}~{str(value).replace('/', '.')}" for key, value in sorted(assignment.items())]
     return "-".join([grid, *parts])

@@ -39,7 +39,7 @@ def main(logger):
               "machine": f"Machine: {cpu_model()}, {len(os.sched_getaffinity(0))} cores. {versions}."}
     appendix = {"tables": [{"title": title, "markdown": Path(inputs[name]).read_text().strip()}
                            for name, title in CARRIED_TABLES.items()],
-                "figures": [Path(path).name for path in [inputs.overview, *inputs.figures]],
+                "figures": [Path(path).name for path in inputs.figures],
                 "timing": stage_times(params.benchmarks)}
     context = report_context(report_inputs, claims_table, comparisons, agreement,
                              seed_spread(pd.read_csv(inputs.runs)), header, appendix)

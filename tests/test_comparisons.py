@@ -222,3 +222,19 @@ def test_verdicts_by_kind_and_never_from_nan():
         "reproduced", "differs", "not run", "reproduced", "expected (stand-in data)", "differs",
         "other machine (ratio shown)", "context (the paper quotes it)", "diverged (1 of 3 seeds)", "differs"]
     assert rows[-1]["paper"] == "2076, 2175"
+
+
+def test_the_code_holds_no_run_name_no_row_position_and_no_path_position():
+    experiments = load("config/experiments/paper.yaml")
+    matrix, _ = planned(experiments)
+    names = set(matrix.runs) | set(experiments["grids"])
+    offenders = []
+    for path in [*(REPO / "leanmlp").rglob("*.py"), *(REPO / "scripts").glob("*.py")]:
+        text = path.read_text()
+        for name in names:
+            if re.search(rf"[\"'/]{re.escape(name)}[\"'/]", text):
+                offenders.append(f"{path.name}: run {name}")
+        for pattern in (r"iloc\[[1-9]\d*\]", r"\[number - 1\]", r"parts\[-"):
+            if re.search(pattern, text):
+                offenders.append(f"{path.name}: {pattern}")
+    assert not offenders

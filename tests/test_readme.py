@@ -5,6 +5,7 @@ import re
 import subprocess
 
 import pytest
+import yaml
 
 from conftest import REPO
 
@@ -38,8 +39,20 @@ def test_every_readme_command_works_in_a_fresh_copy(workflow_dir):
         assert result.returncode == 0, f"{command}\n{result.stderr[-3000:]}"
     html = (workflow_dir / "results/demo/report.html").read_text()
     assert len(html) > 100_000
-    # report.md rides inside the HTML report, verdicts and all
-    start = html.index("base64,", html.index('"data_uri"', html.index('"results/demo/report.md": {'))) + len("base64,")
-    embedded = base64.b64decode(html[start:html.index('"', start)]).decode()
-    assert "## Verdicts at a glance" in embedded and "**supported**" in embedded and "nan" not in embedded.split()
+    assert not (workflow_dir / "report.html").exists()  # nothing lands in the repository's root
+    # the report rides inside the HTML report, rendered, with every claim's verdict
+    page = embedded(html, "results/demo/report_page.html")
+    assert "<h2>Verdicts at a glance</h2>" in page and "<table>" in page and "nan" not in page.split()
+    experiments = yaml.safe_load((workflow_dir / "config/experiments/paper.yaml").read_text())
+    glance = page.split("<h2>Verdicts at a glance</h2>")[1].split("<h2>")[0]
+    for claim in experiments["claims"]:
+        assert glance.count(f"<code>{claim['id']}</code>") == 2, claim["id"]  # one verdict per setting
+    assert glance.count("<strong>") == 2 * len(experiments["claims"])
+    assert "## Verdicts at a glance" in embedded(html, "results/demo/report.md")
     assert (workflow_dir / "results/demo/tables/table1.md").exists()
+
+
+def embedded(html, path):
+    """A file that Snakemake's HTML report carries as a base64 data URI."""
+    start = html.index("base64,", html.index('"data_uri"', html.index(f'"{path}": {{'))) + len("base64,")
+    return base64.b64decode(html[start:html.index('"', start)]).decode()

@@ -40,6 +40,10 @@ def fails_before_any_job(workflow, config, message, *extra):
      "run 'h1x64' under sgd_lr0.1: dropout_after [3, 4]"),
     (lambda e: e["runs"]["h1x64"].update(hidden=[64, 0]), "hidden"),
     (lambda e: e["runs"]["h1x64"].update(learning_rate=0.1), "learning_rate"),
+    (lambda e: e["comparisons"][0].update(paper="dataset.sizes.trian"),
+     "comparisons[0] (dataset: train size): config/paper_reference.yaml has no 'dataset.sizes.trian'"),
+    (lambda e: e["comparisons"][7]["ours"].update(of="h1x10"),
+     "ours.of: unknown role or run 'h1x10'; did you mean"),
 ])
 def test_experiment_mistakes_fail_before_any_job(workflow_dir, edit_experiments, message):
     fails_before_any_job(workflow_dir, demo_with(workflow_dir, edit_experiments=edit_experiments), message)
@@ -50,7 +54,11 @@ def test_experiment_mistakes_fail_before_any_job(workflow_dir, edit_experiments,
      "mining.rmse.after {'fraction': 0.9} is not one of mining.mean_distance.targets"),
     (lambda c: c["data"].update(sizes={"train": 0.8, "valid": 0.15, "test": 0.15}),
      "data.sizes: the fractions train 0.8 + valid 0.15 + test 0.15 add up to 1.1, more than 1"),
-    (lambda c: c["mlp"].update(defaults={"l1": 1.0e-5}), "run 'table1_l2-l2~"),
+    (lambda c: c["mlp"].update(defaults={"l1": 1.0e-5}),
+     "the config's mlp.defaults (laid over config/experiments/paper.yaml): run 'table1_l2-l2~"),
+    (lambda c: c["mlp"].update(defaults={"dropout_after": [7]}),
+     "the config's mlp.defaults (laid over config/experiments/paper.yaml): run 'h3x128_drop0.25' under "
+     "sgd_lr0.1: dropout_after [7]: there are hidden layers 1..3"),
     (lambda c: c["mlp"].update(experiments="config/experiments/missing.yaml"),
      "mlp.experiments: no file config/experiments/missing.yaml"),
     (lambda c: c["mlp"].update(defaults={"dropout_keep": 0}), "0 is less than or equal to the minimum of 0"),

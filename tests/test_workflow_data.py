@@ -179,7 +179,7 @@ def test_a_class_without_images_is_named_and_the_later_stages_go_on(workflow_dir
     files[mapping] += b"4 69 101\n"  # a fifth class, 'E', that no image has
     archive = write_nist_zip(workflow_dir / "gzip.zip", files)
     config = write_config(workflow_dir, source=str(archive), sizes={"train": 0.8, "valid": 0.1, "test": 0.1})
-    result = workflow_dir.run("--cores", "2", "mining", "--configfile", config)
+    result = workflow_dir.run("--cores", "2", "mining", "data", "--configfile", config)
     assert result.returncode == 0, result.output[-3000:]
     log = (workflow_dir / "results/t/logs/split.log").read_text()
     assert "train: classes ['Ee'] have no images" in log, log

@@ -28,7 +28,11 @@ rule collect:
 rule curves:
     input:
         histories=curve_histories,
-        class_counts=rules.split_summary.output.class_counts,
+        class_counts=lambda wildcards: (
+            rules.split_summary.output.class_counts
+            if CURVE_FIGURES[wildcards.curve]["majority"]
+            else []
+        ),
         code=script_code("curves"),
     output:
         figure=report(
@@ -130,7 +134,11 @@ rule report:
         memory=rules.memory.output.table,
         baselines=rules.baselines.input,
         histories=[history["path"] for history in COMPARED_HISTORIES],
-        figures=sorted(CURVE_FILES + [rules.tables.output.pareto] + MINING_FIGURES),
+        figures=sorted(
+            CURVE_FILES
+            + [rules.tables.output.pareto, rules.tables.output.overview]
+            + MINING_FIGURES
+        ),
         code=script_code("report"),
     output:
         report=report(
