@@ -3,6 +3,11 @@
 #   snakemake --cores 4 --configfile config/demo.yaml     the offline demo (sklearn digits)
 #   snakemake --cores 2 data                              one stage by name
 
+from snakemake.utils import min_version
+
+min_version("9.0")
+
+
 # The paper's config is the default only: Snakemake would otherwise deep-merge a user's
 # --configfile over it, and a key the user left out would silently keep the paper's value.
 if not workflow.overwrite_configfiles:
@@ -25,6 +30,16 @@ rule all:
     default_target: True
     input:
         rules.report.output,
+        rules.effective_config.output,
         rules.figures.input,
         rules.split_summary.output,
         rules.mining.input,
+
+
+onsuccess:
+    if Path(f"{RESULTS}/report.md").exists():
+        logger.info(
+            f"The report: {RESULTS}/report.md, and rendered {RESULTS}/report_page.html. "
+            f"One HTML file with every figure and table: snakemake --report {RESULTS}/report.html "
+            f"with this run's --configfile."
+        )

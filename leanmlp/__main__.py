@@ -9,31 +9,47 @@ predict:
 Classifies the images in IMAGES.npz (key ``images``: uint8, one image per row or per
 h x w block) with a model saved by the training stage, prints which code trained it, the
 accuracy when the file also holds ``labels``, and the latency per sample, batched and one at
-a time (the constrained-hardware use the paper argues for), timed as the benchmarks time:
-a warm-up call, then the median of repeated calls.
+a time (the constrained-hardware use the paper argues for): on one BLAS thread, after warm-up
+calls, the median and interquartile range of as many timed calls as fit a time budget.
 """
 
 import argparse
-import statistics
 import sys
 import time
 
 import numpy as np
+from threadpoolctl import threadpool_limits
 
 from .exceptions import DataFormatError, LeanMLPError
-from .model_io import Predictor, open_npz
+from .model_io import PREDICT_BATCH, Predictor, open_npz
 from .provenance import describe
 
 
-def median_seconds(call, repeats):
-    """Median wall time of ``call()`` over ``repeats`` runs after one warm-up run."""
-    call()
-    times = []
-    for _ in range(repeats):
+WARM_UP_CALLS = 3
+
+
+def timed_calls(call, budget_seconds, min_calls=5, max_calls=10000):
+    """Wall seconds of repeated ``call()``s after warm-up calls: as many as fit the budget (at least
+    ``min_calls``), so a fast call is timed often enough for its median to settle.
+    Returns (median, 25th percentile, 75th percentile, number of timed calls)."""
+    for _ in range(WARM_UP_CALLS):
+        call()
+    times, spent = [], 0.0
+    while len(times) < max_calls and (len(times) < min_calls or spent < budget_seconds):
         start = time.perf_counter()
         call()
         times.append(time.perf_counter() - start)
-    return statistics.median(times)
+        spent += times[-1]
+    low, median, high = np.percentile(times, [25, 50, 75])
+    return float(median), float(low), float(high), len(times)
+
+
+def latency_line(label, timing, per_call):
+    """One line of ``timed_calls``' result, per sample of the ``per_call`` a call classifies."""
+    median, low, high = (seconds / per_call for seconds in timing[:3])
+    calls = timing[3]
+    return (f"{label}: median {median * 1e6:.1f} us per sample (interquartile {low * 1e6:.1f} to "
+            f"{high * 1e6:.1f} us, {calls} timed calls)")
 
 
 def read_images(path):
@@ -70,12 +86,18 @@ def predict_command(args):
           f"{spec.n_params():,} parameters, {spec.macs_per_sample():,} multiply-accumulates per sample"
           + (f", PCA-{predictor.pca.n_components} input" if predictor.pca is not None else ""))
     print(f"trained by: {describe(predictor.provenance)}")
-    batched = median_seconds(lambda: predictor.predict(images), args.repeats) / len(images)
+    batch = min(len(images), PREDICT_BATCH)
     singles = images[: args.single]
-    single = median_seconds(lambda: [predictor.predict(image[None]) for image in singles], args.repeats)
-    print(f"{len(images)} images: {batched * 1e6:.1f} us per sample batched, "
-          f"{single / len(singles) * 1e6:.1f} us one at a time "
-          f"(median of {args.repeats} timed passes after a warm-up, {len(singles)} images one at a time)")
+    # one BLAS thread: a second thread's start-up and contention make small products' times erratic
+    with threadpool_limits(1):
+        batched = timed_calls(lambda: predictor.predict(images[:batch], batch_size=batch), args.budget / 2)
+        single = timed_calls(lambda: [predictor.predict(image[None]) for image in singles], args.budget / 2)
+    print(f"latency on one BLAS thread, {WARM_UP_CALLS} warm-up calls first:")
+    print("  " + latency_line(f"batched ({batch} images a call)", batched, batch))
+    print("  " + latency_line(f"one at a time ({len(singles)} images a call, one each)", single, len(singles)))
+    if batched[0] / batch >= single[0] / len(singles):
+        print("  note: batched was not faster than one at a time in this measurement; with so small a model "
+              "the per-call overhead dominates both, or the machine was busy: rerun with a larger --budget")
     if labels is not None:
         print(f"accuracy: {np.mean(predicted == labels):.4f}")
     if args.show:
@@ -97,7 +119,7 @@ def main(argv=None):
     predict.add_argument("model", help="model.npz written by the training stage")
     predict.add_argument("images", help=".npz with 'images' (uint8) and optionally 'labels'")
     predict.add_argument("--single", type=int, default=200, help="images timed one at a time")
-    predict.add_argument("--repeats", type=int, default=5, help="timed passes after the warm-up")
+    predict.add_argument("--budget", type=float, default=2.0, help="seconds spent timing (default 2)")
     predict.add_argument("--show", type=int, default=0, help="print the first N predicted characters")
     compare = commands.add_parser("compare", help="two result folders side by side, job by job and row by row")
     compare.add_argument("ours", help="a results folder: results/<name>/ (it holds tables/)")
@@ -106,8 +128,8 @@ def main(argv=None):
                          help="flag accuracies that differ by more than this (default: the reference's seed spread)")
     compare.add_argument("--all", action="store_true", help="print every compared value, not only the flagged")
     args = parser.parse_args(argv)
-    if args.command == "predict" and (args.single < 1 or args.repeats < 1):
-        parser.error("--single and --repeats must be at least 1")
+    if args.command == "predict" and (args.single < 1 or not args.budget > 0):
+        parser.error("--single must be at least 1 and --budget above 0")
     if args.command == "compare" and args.tolerance is not None and not args.tolerance >= 0:
         parser.error("--tolerance must be a number >= 0")
     try:

@@ -120,6 +120,29 @@ def late_over_early(seconds):
     return statistics.median(warm[-tenth:]) / statistics.median(warm[:tenth])
 
 
+def describe_run(hyperparameters):
+    """The paper's way of naming a model: '3x128, dropout 0.75, L1 1e-05'."""
+    hidden = hyperparameters["hidden"]
+    sizes = set(hidden)
+    text = f"{len(hidden)}x{hidden[0]}" if len(sizes) == 1 else "-".join(map(str, hidden))
+    if hyperparameters.get("dropout_keep") is not None:
+        text += f", dropout keep {hyperparameters['dropout_keep']}"
+    for penalty in ("l1", "l2"):
+        if hyperparameters.get(penalty):
+            text += f", {penalty.upper()} {hyperparameters[penalty]:g}"
+    if hyperparameters.get("input", "raw") != "raw":
+        text += f", input {hyperparameters['input']}"
+    return text
+
+
+PROGRESS_LINES = 4  # a training shows this many epochs in the terminal (its log has them all)
+
+
+def progress_epochs(epochs, lines=PROGRESS_LINES):
+    """The epochs a training reports in the terminal: evenly spaced, the last one included."""
+    return {round(epochs * k / lines) for k in range(1, lines + 1)} - {0}
+
+
 def timing_summary(metrics):
     """One line on epoch times: the median of the warm epochs, the first one apart."""
     if metrics["epochs_run"] == 1:

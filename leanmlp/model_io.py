@@ -14,6 +14,8 @@ from .exceptions import DataFormatError, LeanMLPError
 from .models import MLP, MLPSpec
 from .pca import PCA
 
+PREDICT_BATCH = 2000  # images a prediction evaluates at once: fast, and a bounded working set
+
 
 def save_model(path, model, characters, hyperparameters, best_params=None, pca=None, provenance=None,
                classes=None):
@@ -122,7 +124,7 @@ class Predictor:
                                   f"the images have {inputs.shape[1]}")
         return self.pca.transform(inputs) if self.pca is not None else inputs
 
-    def predict(self, images, batch_size=2000):
+    def predict(self, images, batch_size=PREDICT_BATCH):
         features = self.features(images)
         if features.shape[1] != self.spec.n_inputs:
             raise DataFormatError(f"the model takes {self.spec.n_inputs} inputs, the images give "

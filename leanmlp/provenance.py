@@ -20,7 +20,7 @@ def git(*args, cwd=PACKAGE_DIR):
         done = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, timeout=30)
     except (OSError, subprocess.TimeoutExpired):
         return None
-    return done.stdout.strip() if done.returncode == 0 else None
+    return done.stdout.rstrip("\n") if done.returncode == 0 else None  # porcelain lines start with a space
 
 
 def git_missing_reason():
@@ -59,11 +59,29 @@ def library_versions():
     return versions
 
 
+# Where an untracked file is code that a run could have used; anywhere else (an overlay config in
+# the root, a report written beside the README) it is not a change to the code.
+CODE_PLACES = ("leanmlp/", "scripts/", "workflow/", "config/", "Snakefile")
+
+
+def changed_files(status):
+    """The files of ``git status --porcelain`` output that make a tree differ from its commit:
+    every tracked change, and untracked files only inside the code (``CODE_PLACES``)."""
+    changed = []
+    for line in status.splitlines():
+        code, path = line[:2], line[3:].strip('"')
+        if code != "??" or path.startswith(CODE_PLACES):
+            changed.append(path)
+    return changed
+
+
 def provenance(config=None):
-    """{commit, dirty, package, config_hash, versions}; commit is None outside a git checkout."""
+    """{commit, dirty, changed (the first files that make it dirty), package, config_hash,
+    versions}; commit is None outside a git checkout."""
     commit = git("rev-parse", "HEAD")
-    status = git("status", "--porcelain") if commit else None
-    return {"commit": commit, "dirty": bool(status) if status is not None else None,
+    status = git("status", "--porcelain", "--untracked-files=all") if commit else None
+    changed = changed_files(status) if status is not None else []
+    return {"commit": commit, "dirty": bool(changed) if status is not None else None, "changed": changed[:10],
             **({} if commit else {"no_commit_because": git_missing_reason()}),
             "package": str(PACKAGE_DIR), "config_hash": config_hash(config) if config is not None else None,
             "versions": library_versions()}
@@ -76,7 +94,8 @@ def describe(record):
     commit = record.get("commit")
     text = f"commit {commit[:12]}" if commit else f"no git commit ({record.get('no_commit_because', 'not a checkout')})"
     if record.get("dirty"):
-        text += " (with uncommitted changes)"
+        changed = record.get("changed") or []
+        text += f" (with uncommitted changes{': ' + ', '.join(changed) if changed else ''})"
     text += f", leanmlp at {record.get('package')}"
     if record.get("config_hash"):
         text += f", config {record['config_hash']}"
@@ -114,3 +133,12 @@ def imported_modules(path, package="leanmlp", package_dir=PACKAGE_DIR):
     if seen:
         seen.add(package_dir / "__init__.py")
     return sorted(str(file) for file in seen)
+
+
+def code_digest(path, package="leanmlp", package_dir=PACKAGE_DIR):
+    """A short digest of the contents of every module ``imported_modules`` finds: it changes
+    exactly when one of them does (a file touched but not edited leaves it alone)."""
+    digest = hashlib.sha256()
+    for module in imported_modules(path, package, package_dir):
+        digest.update(Path(module).name.encode() + b"\0" + Path(module).read_bytes() + b"\0")
+    return digest.hexdigest()[:16]

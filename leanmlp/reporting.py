@@ -15,22 +15,8 @@ import pandas as pd
 
 from .claims import seed_summary
 from .comparisons import convolution_multiplications, missing
+from .experiments import describe_run
 from .models import MLPSpec
-
-def describe_run(hyperparameters):
-    """The paper's way of naming a model: '3x128, dropout 0.75, L1 1e-05'."""
-    hidden = hyperparameters["hidden"]
-    sizes = set(hidden)
-    text = f"{len(hidden)}x{hidden[0]}" if len(sizes) == 1 else "-".join(map(str, hidden))
-    if hyperparameters.get("dropout_keep") is not None:
-        text += f", dropout keep {hyperparameters['dropout_keep']}"
-    for penalty in ("l1", "l2"):
-        if hyperparameters.get(penalty):
-            text += f", {penalty.upper()} {hyperparameters[penalty]:g}"
-    if hyperparameters.get("input", "raw") != "raw":
-        text += f", input {hyperparameters['input']}"
-    return text
-
 
 def job_table(metrics):
     """One row per (setting, run, seed) from the metrics.json dicts of the training jobs."""

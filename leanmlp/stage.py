@@ -13,14 +13,26 @@ import time
 from .exceptions import LeanMLPError
 
 
-def stage_logger(name, log_path=None):
-    """A logger writing timestamped lines to stderr and, if given, to ``log_path``."""
+def job_label(wildcards):
+    """Which job of a rule this is, from its wildcards: '<setting>/<run>/seed<k>', '<model>'."""
+    return "/".join(f"seed{value}" if key == "seed" else str(value) for key, value in dict(wildcards).items())
+
+
+def stage_logger(name, log_path=None, job=None):
+    """A logger writing timestamped lines tagged with the stage and its job (``job_label``).
+
+    The log file gets every line; the terminal, where the lines of parallel jobs interleave,
+    gets INFO and above only: a stage keeps its detail (a training's every epoch) at DEBUG.
+    """
     logger = logging.getLogger(f"leanmlp.{name}")
-    logger.setLevel(logging.INFO)
+    logger.setLevel(logging.DEBUG)
     logger.handlers.clear()
     logger.propagate = False
-    formatter = logging.Formatter("%(asctime)s [%(name)s] %(message)s", "%H:%M:%S")
-    handlers = [logging.StreamHandler(sys.stderr)]
+    tag = f"{name} {job}" if job else name
+    formatter = logging.Formatter(f"%(asctime)s [{tag}] %(message)s", "%H:%M:%S")
+    terminal = logging.StreamHandler(sys.stderr)
+    terminal.setLevel(logging.INFO)
+    handlers = [terminal]
     if log_path:
         handlers.append(logging.FileHandler(log_path, mode="w"))
     for handler in handlers:
@@ -36,7 +48,9 @@ def run_stage(main, logger):
     shows which scheduler ran it.
     """
     slurm_job = os.environ.get("SLURM_JOB_ID")
-    logger.info("running on %s%s", socket.gethostname(), f" as SLURM job {slurm_job}" if slurm_job else "")
+    # on a cluster the terminal shows where each job ran; locally that is only in the log
+    logger.log(logging.INFO if slurm_job else logging.DEBUG, "running on %s%s", socket.gethostname(),
+               f" as SLURM job {slurm_job}" if slurm_job else "")
     start = time.perf_counter()
     try:
         main(logger)
@@ -56,7 +70,7 @@ def run_stage(main, logger):
         logger.error("ERROR: no space left on the device writing %s; nothing half-written is kept: free space "
                      "and rerun", e.filename or "an output")
         sys.exit(1)
-    logger.info("done in %.2f s", time.perf_counter() - start)
+    logger.debug("done in %.2f s", time.perf_counter() - start)
 
 
 class ProgressReporter:

@@ -10,7 +10,7 @@ from leanmlp.baselines import describe, make_baseline
 from leanmlp.data_providers import scale_pixels
 from leanmlp.datasets import load_training_inputs
 from leanmlp.seeding import stage_rng
-from leanmlp.stage import run_stage, stage_logger
+from leanmlp.stage import job_label, run_stage, stage_logger
 
 
 def load(path):
@@ -25,7 +25,7 @@ def main(logger):
         keep = np.sort(stage_rng(seed, "baseline-subsample").permutation(len(train_y))[:snakemake.params.train_size])
         train_x, train_y = train_x[keep], train_y[keep]
     model = make_baseline(name, seed, threads)
-    logger.info("%s: fitting %r on %d x %d with %d threads", name, model, *train_x.shape, threads)
+    logger.info("fitting %r on %d x %d with %d threads", model, *train_x.shape, threads)
     with threadpool_limits(threads):
         start = time.perf_counter()
         model.fit(train_x, train_y)
@@ -34,10 +34,10 @@ def main(logger):
         for split in ("valid", "test"):
             x, y = load(snakemake.input[split])
             scores[split] = float(np.mean(model.predict(x) == y))
-    logger.info("%s: fit %.1f s, valid %.4f, test %.4f", name, fit_seconds, scores["valid"], scores["test"])
+    logger.info("done: fit %.1f s, valid %.4f, test %.4f", fit_seconds, scores["valid"], scores["test"])
     write_json(snakemake.output.metrics, {"model": name, "label": describe(name), "fit_seconds": fit_seconds,
                                           "train_size": len(train_y), "threads": threads,
                                           "valid_acc": scores["valid"], "test_acc": scores["test"]})
 
 
-run_stage(main, stage_logger("baseline", snakemake.log[0]))
+run_stage(main, stage_logger("baseline", snakemake.log[0], job_label(snakemake.wildcards)))

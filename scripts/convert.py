@@ -3,7 +3,7 @@
 import numpy as np
 
 from leanmlp.datasets import load_part, save_labelled, source_kind, verify_md5
-from leanmlp.stage import run_stage, stage_logger
+from leanmlp.stage import job_label, run_stage, stage_logger
 
 
 def main(logger):
@@ -22,4 +22,4 @@ def main(logger):
     save_labelled(snakemake.output.part, data)
 
 
-run_stage(main, stage_logger("convert", snakemake.log[0]))
+run_stage(main, stage_logger("convert", snakemake.log[0], job_label(snakemake.wildcards)))

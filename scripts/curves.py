@@ -4,7 +4,7 @@ import pandas as pd
 
 from leanmlp.atomic import save_figure
 from leanmlp.plots import learning_curves_figure, setting_colours
-from leanmlp.stage import run_stage, stage_logger
+from leanmlp.stage import job_label, run_stage, stage_logger
 
 
 def main(logger):
@@ -27,4 +27,4 @@ def main(logger):
     logger.info("%s: %s", snakemake.output.figure, figure["title"])
 
 
-run_stage(main, stage_logger("curves", snakemake.log[0]))
+run_stage(main, stage_logger("curves", snakemake.log[0], job_label(snakemake.wildcards)))

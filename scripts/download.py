@@ -2,7 +2,7 @@
 
 from leanmlp.download import check_zip_archive, download
 from leanmlp.exceptions import HostUnreachableError
-from leanmlp.stage import ProgressReporter, run_stage, stage_logger
+from leanmlp.stage import ProgressReporter, job_label, run_stage, stage_logger
 
 
 def main(logger):
@@ -20,4 +20,4 @@ def main(logger):
         ) from e
 
 
-run_stage(main, stage_logger("download", snakemake.log[0]))
+run_stage(main, stage_logger("download", snakemake.log[0], job_label(snakemake.wildcards)))

@@ -6,7 +6,7 @@ import numpy as np
 from leanmlp.data_providers import scale_pixels
 from leanmlp.datasets import load_labelled, read_pca, save_features
 from leanmlp.pca import fit_pca
-from leanmlp.stage import run_stage, stage_logger
+from leanmlp.stage import job_label, run_stage, stage_logger
 
 
 def main(logger):
@@ -26,4 +26,4 @@ def main(logger):
                       data.characters)
 
 
-run_stage(main, stage_logger("project_pruned", snakemake.log[0]))
+run_stage(main, stage_logger("project_pruned", snakemake.log[0], job_label(snakemake.wildcards)))

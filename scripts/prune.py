@@ -6,7 +6,7 @@ import numpy as np
 from leanmlp.atomic import save_npz
 from leanmlp.datasets import load_labelled
 from leanmlp.pruning import prune_to_target
-from leanmlp.stage import run_stage, stage_logger
+from leanmlp.stage import job_label, run_stage, stage_logger
 
 
 def main(logger):
@@ -22,4 +22,4 @@ def main(logger):
                 len(kept), len(scores), quotas.min(), quotas.max())
 
 
-run_stage(main, stage_logger("prune", snakemake.log[0]))
+run_stage(main, stage_logger("prune", snakemake.log[0], job_label(snakemake.wildcards)))

@@ -5,7 +5,7 @@ import numpy as np
 from leanmlp.atomic import write_json
 from leanmlp.datasets import load_labelled
 from leanmlp.pruning import pruning_summary
-from leanmlp.stage import run_stage, stage_logger
+from leanmlp.stage import job_label, run_stage, stage_logger
 
 
 def main(logger):
@@ -27,4 +27,4 @@ def main(logger):
                     len(characters))
 
 
-run_stage(main, stage_logger("pruning_summary", snakemake.log[0]))
+run_stage(main, stage_logger("pruning_summary", snakemake.log[0], job_label(snakemake.wildcards)))

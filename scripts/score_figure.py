@@ -7,7 +7,7 @@ from leanmlp.atomic import save_figure
 from leanmlp.datasets import load_labelled
 from leanmlp.plots import sorted_score_figure
 from leanmlp.pruning import within_class_quantiles
-from leanmlp.stage import run_stage, stage_logger
+from leanmlp.stage import job_label, run_stage, stage_logger
 
 
 def main(logger):
@@ -26,4 +26,4 @@ def main(logger):
         f"{snakemake.params.title}: {len(scores):,} training images in {n_classes} classes"))
 
 
-run_stage(main, stage_logger("score_figure", snakemake.log[0]))
+run_stage(main, stage_logger("score_figure", snakemake.log[0], job_label(snakemake.wildcards)))

@@ -1,31 +1,39 @@
 """Stage train_mlp: one MLP run (one hyperparameter set, one seed) -> history, model, metrics."""
 
+import logging
+
 import pandas as pd
 
 from leanmlp.atomic import atomic_path, write_json
 from leanmlp.datasets import load_training_inputs
-from leanmlp.experiments import run_training, timing_summary
+from leanmlp.experiments import describe_run, progress_epochs, run_training, timing_summary
 from leanmlp.model_io import save_model
 from leanmlp.provenance import describe, provenance
-from leanmlp.stage import run_stage, stage_logger
+from leanmlp.stage import job_label, run_stage, stage_logger
 from leanmlp.training import HISTORY_COLUMNS
 
 
 def main(logger):
     hyperparameters, seed = dict(snakemake.params.hyperparameters), int(snakemake.params.seed)
     made_by = provenance(snakemake.config)
-    logger.info("code: %s", describe(made_by))
+    logger.debug("code: %s", describe(made_by))
+    logger.debug("hyperparameters: %s", hyperparameters)
     train_x, train_y, characters, pca = load_training_inputs(snakemake.input.train)
     valid_x, valid_y, _, _ = load_training_inputs(snakemake.input.valid)
     test_x, test_y, _, _ = load_training_inputs(snakemake.input.test)
-    logger.info("%s / %s, seed %d: %s; %d training samples of %d features", snakemake.wildcards.setting,
-                snakemake.wildcards.run, seed, hyperparameters, len(train_y), train_x.shape[1])
+    epochs = hyperparameters["epochs"]
+    logger.info("training %s, %s at lr %g, on %d x %d for %d epochs", describe_run(hyperparameters),
+                hyperparameters["optimizer"], hyperparameters["learning_rate"], len(train_y), train_x.shape[1],
+                epochs)
+    shown = progress_epochs(epochs)
 
     def log_epoch(record):
-        logger.info("epoch %3d  train loss %.4f acc %.4f (running, dropout on: %.4f)  "
-                    "valid loss %.4f acc %.4f  %.2f s (train evaluation %.2f s)",
-                    record["epoch"], record["train_loss"], record["train_acc"], record["train_running_acc"],
-                    record["valid_loss"], record["valid_acc"], record["seconds"], record["train_eval_seconds"])
+        # every epoch in the log file; a few in the terminal, where parallel jobs interleave
+        logger.log(logging.INFO if record["epoch"] in shown else logging.DEBUG,
+                   "epoch %3d/%d  train loss %.4f acc %.4f (running: %.4f)  valid loss %.4f acc %.4f  %.2f s "
+                   "(train evaluation %.2f s)", record["epoch"], epochs, record["train_loss"], record["train_acc"],
+                   record["train_running_acc"], record["valid_loss"], record["valid_acc"], record["seconds"],
+                   record["train_eval_seconds"])
 
     model, result, metrics = run_training(hyperparameters, (train_x, train_y), (valid_x, valid_y),
                                           (test_x, test_y), len(characters), seed, log_epoch)
@@ -39,9 +47,10 @@ def main(logger):
                                           "run": snakemake.wildcards.run, "seed": seed,
                                           "hyperparameters": hyperparameters, **metrics,
                                           "provenance": made_by})
-    logger.info("test accuracy %.4f (final), %.4f (best valid epoch %s)", metrics["test_acc_final"],
-                metrics["test_acc_best_valid"], metrics["best_valid_loss_epoch"])
-    logger.info("%s", timing_summary(metrics))
+    logger.info("done in %.1f s: valid %.4f, test %.4f after %d epochs (test %.4f at the best valid epoch, %s)",
+                metrics["seconds_total"], metrics["final_valid_acc"], metrics["test_acc_final"],
+                metrics["epochs_run"], metrics["test_acc_best_valid"], metrics["best_valid_loss_epoch"])
+    logger.debug("%s", timing_summary(metrics))
 
 
-run_stage(main, stage_logger("train_mlp", snakemake.log[0]))
+run_stage(main, stage_logger("train_mlp", snakemake.log[0], job_label(snakemake.wildcards)))

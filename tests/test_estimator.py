@@ -83,7 +83,7 @@ def test_a_saved_estimator_predicts_through_the_command_line(digits_pixels, tmp_
     estimator.fit(features(train_images), train_labels)
     estimator.save(tmp_path / "model.npz")
     np.savez(tmp_path / "images.npz", images=test_images, labels=test_labels)
-    cli_main(["predict", str(tmp_path / "model.npz"), str(tmp_path / "images.npz"), "--repeats", "1", "--single", "5"])
+    cli_main(["predict", str(tmp_path / "model.npz"), str(tmp_path / "images.npz"), "--budget", "0.1", "--single", "5"])
     expected = np.mean(estimator.predict(features(test_images)) == test_labels)
     assert f"accuracy: {expected:.4f}" in capsys.readouterr().out
     loaded = MLPClassifier.load(tmp_path / "model.npz")

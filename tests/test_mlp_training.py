@@ -213,7 +213,7 @@ def test_saved_model_predicts_and_the_cli_reports_accuracy(digits, tmp_path, cap
     assert np.mean(best.predict(x) == y) == pytest.approx(metrics["test_acc_best_valid"])
     images = tmp_path / "images.npz"
     np.savez(images, images=x.reshape(-1, 8, 8), labels=y)
-    cli_main(["predict", str(path), str(images), "--single", "5"])
+    cli_main(["predict", str(path), str(images), "--single", "5", "--budget", "0.2"])
     out = capsys.readouterr().out
-    assert f"accuracy: {accuracy:.4f}" in out and "us one at a time" in out
+    assert f"accuracy: {accuracy:.4f}" in out and "one at a time (" in out and "us per sample (interquartile" in out
     assert not math.isnan(accuracy)

@@ -1,6 +1,7 @@
 """`python -m leanmlp predict` on broken input: one line naming the file and the problem, a
 non-zero exit, never a traceback; and it names the code that trained the model."""
 
+import re
 import subprocess
 import sys
 
@@ -63,10 +64,11 @@ def predict(*args):
 
 
 def test_a_good_model_prints_its_provenance_and_warm_timings(files):
-    result = predict(files / "pca_model.npz", files / "images.npz", "--single", "10", "--repeats", "3")
+    result = predict(files / "pca_model.npz", files / "images.npz", "--single", "10", "--budget", "0.05")
     assert result.returncode == 0, result.stderr
     assert "trained by: commit" in result.stdout and "leanmlp at" in result.stdout
-    assert "median of 3 timed passes after a warm-up" in result.stdout and "accuracy:" in result.stdout
+    assert "latency on one BLAS thread, 3 warm-up calls first" in result.stdout and "accuracy:" in result.stdout
+    assert re.search(r"batched \(\d+ images a call\): median [\d.]+ us per sample \(interquartile", result.stdout)
 
 
 @pytest.mark.parametrize("model, images, message", [

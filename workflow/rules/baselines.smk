@@ -4,7 +4,6 @@
 rule baseline:
     input:
         unpack(lambda wildcards: variant_files(baseline_input(wildcards.model))),
-        code=script_code("baseline"),
     output:
         metrics=f"{RESULTS}/baselines/{{model}}.json",
     log:
@@ -20,6 +19,7 @@ rule baseline:
         mem_mb=4000,
         runtime=60,
     params:
+        code=script_code("baseline"),
         seed=config["seed"],
         train_size=BASELINES.get("train_size"),
     script:

@@ -26,20 +26,21 @@ from leanmlp.configuration import apply_command_line, baseline_models, check_con
 from leanmlp.datasets import emnist_file_names, source_kind
 from leanmlp.download import archive_place
 from leanmlp.exceptions import ConfigError
+from leanmlp.experiments import describe_run
 from leanmlp.matrix import (
     job_hyperparameters,
     mlp_settings,
     plan_matrix_of,
 )
-from leanmlp.provenance import imported_modules
+from leanmlp.provenance import code_digest
 from leanmlp.pruning import target_slug
-from leanmlp.reporting import describe_run
 
 
 def script_code(name):
-    """The leanmlp modules scripts/<name>.py imports, directly or not, as inputs: editing one
-    reruns exactly the jobs whose results it can change."""
-    return imported_modules(WORKFLOW_ROOT / "scripts" / f"{name}.py")
+    """A digest of the leanmlp modules scripts/<name>.py imports, directly or not, as a param:
+    editing one reruns exactly the jobs whose results it can change (Snakemake reruns a job
+    whose params changed), without listing every module in every job's block."""
+    return code_digest(WORKFLOW_ROOT / "scripts" / f"{name}.py")
 
 
 def config_error(message):

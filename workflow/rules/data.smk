@@ -2,8 +2,6 @@
 
 
 rule download:
-    input:
-        code=script_code("download"),
     output:
         archive="resources/emnist/{archive}",
     log:
@@ -16,6 +14,7 @@ rule download:
         mem_mb=200,
         runtime=120,
     params:
+        code=script_code("download"),
         url=DATA["source"],
         md5=DATA["md5"],
     script:
@@ -25,7 +24,6 @@ rule download:
 rule convert:
     input:
         convert_inputs,
-        code=script_code("convert"),
     output:
         part=f"{RESULTS}/data/converted/{{part}}.npz",
     log:
@@ -40,6 +38,7 @@ rule convert:
         mem_mb=1500,
         runtime=10,
     params:
+        code=script_code("convert"),
         source=DATA["source"],
         path=local_source(),
         split=DATA["split"],
@@ -51,7 +50,6 @@ rule convert:
 rule split:
     input:
         parts=expand(f"{RESULTS}/data/converted/{{part}}.npz", part=DATA["parts"]),
-        code=script_code("split"),
     output:
         train=f"{RESULTS}/data/train.npz",
         valid=f"{RESULTS}/data/valid.npz",
@@ -66,6 +64,7 @@ rule split:
         mem_mb=memory_from_inputs(300, 4),
         runtime=10,
     params:
+        code=script_code("split"),
         parts=DATA["parts"],
         sizes=DATA["sizes"],
         seed=config["seed"],
@@ -77,7 +76,6 @@ rule split_summary:
     input:
         **split_files("data"),
         parts=rules.split.input.parts,
-        code=script_code("split_summary"),
     output:
         summary=f"{RESULTS}/data/split_summary.json",
         class_counts=f"{RESULTS}/data/class_counts.csv",
@@ -91,6 +89,7 @@ rule split_summary:
         mem_mb=memory_from_inputs(300, 1.5),
         runtime=5,
     params:
+        code=script_code("split_summary"),
         parts=DATA["parts"],
     script:
         "../../scripts/split_summary.py"

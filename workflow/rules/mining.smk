@@ -7,7 +7,6 @@
 rule pca:
     input:
         **split_files("data"),
-        code=script_code("pca"),
     output:
         **split_files("mining/pca"),
     log:
@@ -20,6 +19,7 @@ rule pca:
         mem_mb=memory_from_inputs(400, 8),
         runtime=20,
     params:
+        code=script_code("pca"),
         rule=MINING["pca"],
     script:
         "../../scripts/pca.py"
@@ -28,7 +28,6 @@ rule pca:
 rule pca_summary:
     input:
         train=rules.pca.output.train,
-        code=script_code("pca_summary"),
     output:
         summary=f"{RESULTS}/mining/pca/summary.json",
     log:
@@ -41,6 +40,7 @@ rule pca_summary:
         mem_mb=memory_from_inputs(200, 1.5),
         runtime=5,
     params:
+        code=script_code("pca_summary"),
         rule=MINING["pca"],
     script:
         "../../scripts/pca_summary.py"
@@ -49,7 +49,6 @@ rule pca_summary:
 rule pca_figure:
     input:
         summary=rules.pca_summary.output.summary,
-        code=script_code("pca_figure"),
     output:
         figure=report(
             f"{RESULTS}/figures/fig12_pca_explained_variance.png",
@@ -65,6 +64,8 @@ rule pca_figure:
     resources:
         mem_mb=500,
         runtime=5,
+    params:
+        code=script_code("pca_figure"),
     script:
         "../../scripts/pca_figure.py"
 
@@ -72,7 +73,6 @@ rule pca_figure:
 rule mean_distance:
     input:
         train=f"{RESULTS}/data/train.npz",
-        code=script_code("mean_distance"),
     output:
         scores=f"{RESULTS}/mining/mean_distance/scores.npz",
     log:
@@ -84,6 +84,8 @@ rule mean_distance:
     resources:
         mem_mb=memory_from_inputs(300, 4),
         runtime=10,
+    params:
+        code=script_code("mean_distance"),
     script:
         "../../scripts/mean_distance.py"
 
@@ -93,7 +95,6 @@ rule rmse:
         train=f"{RESULTS}/data/train.npz",
         after=f"{RESULTS}/mining/mean_distance/kept/{target_slug(MINING['rmse']['after'])}.npz",
         pca_train=rules.pca.output.train,
-        code=script_code("rmse"),
     output:
         scores=f"{RESULTS}/mining/rmse/scores.npz",
     log:
@@ -106,6 +107,7 @@ rule rmse:
         mem_mb=memory_from_inputs(300, 8),
         runtime=20,
     params:
+        code=script_code("rmse"),
         after=target_slug(MINING["rmse"]["after"]),
     script:
         "../../scripts/rmse.py"
@@ -115,7 +117,6 @@ rule prune:
     input:
         train=f"{RESULTS}/data/train.npz",
         scores=f"{RESULTS}/mining/{{method}}/scores.npz",
-        code=script_code("prune"),
     output:
         kept=f"{RESULTS}/mining/{{method}}/kept/{{target}}.npz",
     log:
@@ -131,6 +132,7 @@ rule prune:
         mem_mb=memory_from_inputs(300, 1.5),
         runtime=5,
     params:
+        code=script_code("prune"),
         target=pruning_target,
     script:
         "../../scripts/prune.py"
@@ -141,7 +143,6 @@ rule pruning_summary:
         train=f"{RESULTS}/data/train.npz",
         scores=f"{RESULTS}/mining/{{method}}/scores.npz",
         kept=lambda wildcards: kept_files(wildcards.method),
-        code=script_code("pruning_summary"),
     output:
         summary=f"{RESULTS}/mining/{{method}}/summary.json",
     log:
@@ -156,6 +157,7 @@ rule pruning_summary:
         mem_mb=memory_from_inputs(300, 1.5),
         runtime=5,
     params:
+        code=script_code("pruning_summary"),
         slugs=lambda wildcards: target_slugs(wildcards.method),
         targets=lambda wildcards: MINING[wildcards.method]["targets"],
     script:
@@ -166,7 +168,6 @@ rule class_extremes:
     input:
         train=f"{RESULTS}/data/train.npz",
         scores=rules.mean_distance.output.scores,
-        code=script_code("class_extremes"),
     output:
         figure=report(
             f"{RESULTS}/figures/fig13_class_mean_extremes.png",
@@ -182,6 +183,8 @@ rule class_extremes:
     resources:
         mem_mb=memory_from_inputs(300, 1.5),
         runtime=5,
+    params:
+        code=script_code("class_extremes"),
     script:
         "../../scripts/class_extremes.py"
 
@@ -191,7 +194,6 @@ rule score_figure:
         train=f"{RESULTS}/data/train.npz",
         scores=lambda wildcards: f"{RESULTS}/mining/{SCORE_FIGURES[wildcards.figure]['method']}/scores.npz",
         kept=lambda wildcards: kept_files(SCORE_FIGURES[wildcards.figure]["method"]),
-        code=script_code("score_figure"),
     output:
         figure=report(
             f"{RESULTS}/figures/{{figure}}.png",
@@ -210,6 +212,7 @@ rule score_figure:
         mem_mb=memory_from_inputs(300, 1.5),
         runtime=5,
     params:
+        code=script_code("score_figure"),
         target_labels=lambda wildcards: target_slugs(
             SCORE_FIGURES[wildcards.figure]["method"]
         ),
@@ -224,7 +227,6 @@ rule project_pruned:
         **split_files("data"),
         kept=f"{RESULTS}/mining/{{method}}/kept/{{target}}.npz",
         pca_train=rules.pca.output.train,
-        code=script_code("project_pruned"),
     output:
         **split_files("mining/{method}/{target}"),
     log:
@@ -241,6 +243,8 @@ rule project_pruned:
     resources:
         mem_mb=memory_from_inputs(400, 8),
         runtime=20,
+    params:
+        code=script_code("project_pruned"),
     script:
         "../../scripts/project_pruned.py"
 
@@ -248,7 +252,6 @@ rule project_pruned:
 rule memory:
     input:
         trains=[variant_files(variant)["train"] for variant in INPUT_VARIANTS],
-        code=script_code("memory"),
     output:
         table=f"{RESULTS}/mining/memory.csv",
     log:
@@ -261,6 +264,7 @@ rule memory:
         mem_mb=1000,
         runtime=5,
     params:
+        code=script_code("memory"),
         variants=INPUT_VARIANTS,
     script:
         "../../scripts/memory.py"

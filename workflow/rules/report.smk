@@ -2,16 +2,32 @@
 
 
 localrules:
+    effective_config,
     collect,
     curves,
     tables,
     report,
 
 
+rule effective_config:
+    output:
+        config=f"{RESULTS}/config.yaml",
+    log:
+        f"{RESULTS}/logs/effective_config.log",
+    benchmark:
+        f"{RESULTS}/benchmarks/effective_config.tsv"
+    conda:
+        "../envs/leanmlp.yaml"
+    params:
+        code=script_code("effective_config"),
+        config=config,
+    script:
+        "../../scripts/effective_config.py"
+
+
 rule collect:
     input:
         metrics=job_outputs("metrics.json"),
-        code=script_code("collect"),
     output:
         jobs=f"{RESULTS}/tables/mlp_jobs.csv",
         runs=f"{RESULTS}/tables/mlp_runs.csv",
@@ -21,6 +37,8 @@ rule collect:
         f"{RESULTS}/benchmarks/collect.tsv"
     conda:
         "../envs/leanmlp.yaml"
+    params:
+        code=script_code("collect"),
     script:
         "../../scripts/collect.py"
 
@@ -33,7 +51,6 @@ rule curves:
             if CURVE_FIGURES[wildcards.curve]["majority"]
             else []
         ),
-        code=script_code("curves"),
     output:
         figure=report(
             f"{RESULTS}/figures/{{curve}}.png",
@@ -56,6 +73,7 @@ rule curves:
     conda:
         "../envs/leanmlp.yaml"
     params:
+        code=script_code("curves"),
         figure=lambda wildcards: CURVE_FIGURES[wildcards.curve],
         all_settings=list(MLP["settings"]),
     script:
@@ -70,7 +88,6 @@ rule tables:
         baselines=rules.baselines.input,
         memory=rules.memory.output.table,
         class_counts=rules.split_summary.output.class_counts,
-        code=script_code("tables"),
     output:
         **{f"table{n}": f"{RESULTS}/tables/table{n}.csv" for n in range(1, 5)},
         **{
@@ -113,6 +130,7 @@ rule tables:
     conda:
         "../envs/leanmlp.yaml"
     params:
+        code=script_code("tables"),
         settings=SETTINGS,
         tables=MATRIX.tables,
         comparisons=MATRIX.comparisons,
@@ -139,7 +157,6 @@ rule report:
             + [rules.tables.output.pareto, rules.tables.output.overview]
             + MINING_FIGURES
         ),
-        code=script_code("report"),
     output:
         report=report(
             f"{RESULTS}/report.md",
@@ -158,6 +175,7 @@ rule report:
     conda:
         "../envs/leanmlp.yaml"
     params:
+        code=script_code("report"),
         name=config["name"],
         data=DATA,
         quick=config.get("quick"),

@@ -4,7 +4,6 @@
 rule train_mlp:
     input:
         unpack(training_inputs),
-        code=script_code("train_mlp"),
     output:
         history=f"{RESULTS}/mlp/{{setting}}/{{run}}/seed{{seed}}/history.csv",
         model=f"{RESULTS}/mlp/{{setting}}/{{run}}/seed{{seed}}/model.npz",
@@ -26,6 +25,7 @@ rule train_mlp:
         mem_mb=memory_from_inputs(200, 1.5),
         runtime=training_runtime,
     params:
+        code=script_code("train_mlp"),
         hyperparameters=lambda wildcards: hyperparameters_of(
             wildcards.setting, wildcards.run
         ),
