@@ -191,7 +191,7 @@ def paper_vs_ours_figure(panels, colours):
         ax.set_yticks(range(len(labels)), labels, fontsize=7)
         ax.invert_yaxis()
         ax.set_xlabel("accuracy (fraction correct)")
-        ax.set_title(title, fontsize=9)
+        ax.set_title(textwrap.fill(title, 60), fontsize=9)  # a long model name wraps, never runs off
         ax.grid(axis="x", alpha=0.3)
     handles, names = axes[0].get_legend_handles_labels()
     fig.legend(handles, names, loc="lower center", ncol=len(names), fontsize=8, frameon=False)

@@ -124,6 +124,14 @@ def archive_server():
         server.httpd.server_close()
 
 
+def pytest_collection_modifyitems(items):
+    """Every test that reads the real EMNIST partition carries the shared_data marker, so
+    ``-m "not shared_data"`` leaves them all out, whichever way they reach the data."""
+    for item in items:
+        if "shared_emnist" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.shared_data)
+
+
 @pytest.fixture
 def shared_emnist():
     if not (SHARED_EMNIST / "emnist-bymerge-test-images-idx3-ubyte.gz").is_file():

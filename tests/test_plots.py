@@ -64,13 +64,42 @@ def test_colours_follow_the_setting_not_the_figure():
     assert setting_colours(["a", "b", "c"])["c"] == setting_colours(["a", "b", "c", "d"])["c"]
 
 
+def overlapping(texts, renderer):
+    """Pairs of drawn texts whose boxes overlap."""
+    boxes = [(t.get_text(), t.get_window_extent(renderer)) for t in texts if t.get_text()]
+    return [(a, b) for i, (a, box_a) in enumerate(boxes) for b, box_b in boxes[i + 1:] if box_a.overlaps(box_b)]
+
+
 @pytest.mark.parametrize("n_seeds", [1, 3])
-def test_paper_vs_ours_and_memory_figures_draw(n_seeds):
-    panel = pd.DataFrame([{"label": f"{row} model", "paper": 0.8, "setting": setting, "mean": 0.81,
-                           "ci": math.nan if n_seeds == 1 else 0.01, "n_seeds": n_seeds}
+def test_figure_0_titles_lie_inside_the_figure_and_every_row_is_labelled(n_seeds):
+    panel = pd.DataFrame([{"label": f"{row} 3x128, dropout keep 0.75: valid", "paper": 0.8, "setting": setting,
+                           "mean": 0.81, "ci": math.nan if n_seeds == 1 else 0.01, "n_seeds": n_seeds}
                           for row in (1, 2) for setting in ("sgd", "adam")])
-    figure = paper_vs_ours_figure({"Table 1": panel, "Table 3": panel, "Table 4": panel}, COLOURS)
-    assert len(figure.axes) == 3
-    points = pd.DataFrame([{"setting": s, "variant": v, "memory_mb": m, "test_acc": a}
-                           for s in ("sgd", "adam") for v, m, a in (("raw", 78, 0.86), ("pca", 31, 0.87))])
-    assert memory_accuracy_figure(points, "t", COLOURS).axes
+    long_title = "Table 3: 3x128, dropout keep 0.75, L1 1e-05, on each training set below"
+    figure = paper_vs_ours_figure({"Table 1": panel, long_title: panel, "Table 4": panel}, COLOURS)
+    renderer = figure.canvas.get_renderer()
+    frame = figure.bbox
+    for ax in figure.axes:
+        box = ax.title.get_window_extent(renderer)
+        assert frame.x0 <= box.x0 and box.x1 <= frame.x1, ax.title.get_text()
+        assert [t.get_text() for t in ax.get_yticklabels()] == ["1 3x128, dropout keep 0.75: valid",
+                                                                  "2 3x128, dropout keep 0.75: valid"]
+    assert figure.axes[1].title.get_text().replace("\n", " ") == long_title
+
+
+def test_figure_16_names_every_variant_once_without_overlap_and_explains_its_lines():
+    variants = (("raw", 78.4, 0.86), ("pca", 31.4, 0.87), ("mean_distance/total94000", 29.5, 0.866),
+                ("rmse/total89300", 28.0, 0.865), ("mean_distance/total89300", 28.0, 0.862),
+                ("rmse/total82000", 25.8, 0.861), ("mean_distance/total82000", 25.8, 0.858))
+    points = pd.DataFrame([{"setting": s, "variant": v, "memory_mb": m, "test_acc": a - (0.01 if s == "sgd" else 0)}
+                           for s in ("sgd", "adam") for v, m, a in variants])
+    figure = memory_accuracy_figure(points, "t", COLOURS)
+    ax = figure.axes[0]
+    labels = [t.get_text() for t in ax.texts]
+    assert sorted(labels) == sorted(["", "", "94,000", "89,300", "89,300", "82,000", "82,000"])
+    assert not overlapping(ax.texts, figure.canvas.get_renderer())
+    legend = next(child for child in figure.get_children() if isinstance(child, Legend))
+    names = [t.get_text() for t in legend.get_texts()]
+    assert any(name.startswith("sgd: Pareto front") for name in names)
+    assert "PCA on a set pruned by distance to the class mean" in names and "raw pixels, every training image" in names
+    assert sum(len(collection.get_offsets()) for collection in ax.collections) == len(points)
