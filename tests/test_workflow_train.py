@@ -37,4 +37,4 @@ def test_training_jobs_and_a_diverging_job_still_yield_their_outputs(workflow_di
     assert (run_dir / "exploding/h1x32/seed0/model.npz").exists()
     log = (workflow_dir / "results/demo/logs/train_mlp/exploding/h1x32_seed0.log").read_text()
     assert "DIVERGED" in log and "epoch   1/10" in log  # every epoch is in the log, not only the shown ones
-    assert f"[train_mlp exploding/h1x32/seed0]" in log
+    assert "[train_mlp exploding/h1x32/seed0]" in log
