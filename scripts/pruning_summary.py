@@ -21,8 +21,9 @@ def main(logger):
                    **{key: scores[key].item() for key in ("n_components", "variance_captured") if key in scores}}
     summary["targets"] = pruning_summary(kept, class_sizes, characters)
     write_json(snakemake.output.summary, summary)
+    logger.info("%d targets summarised", len(summary["targets"]))
     for slug, target in summary["targets"].items():
-        logger.info("%s: %d kept, %d to %d per class, %d of %d classes kept whole", slug, target["kept"],
+        logger.debug("%s: %d kept, %d to %d per class, %d of %d classes kept whole", slug, target["kept"],
                     target["per_class_min"], target["per_class_max"], len(target["classes_kept_whole"]),
                     len(characters))
 

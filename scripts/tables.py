@@ -23,7 +23,7 @@ def save_table(path, table, markdown, logger):
     with atomic_path(path) as tmp:
         table.to_csv(tmp, index=False)
     write_text(path.removesuffix(".csv") + ".md", markdown + "\n")
-    logger.info("%s: %d rows", path, len(table))
+    logger.debug("%s: %d rows", path, len(table))
 
 
 def main(logger):
@@ -59,7 +59,8 @@ def main(logger):
     save_figure(output.pareto, memory_accuracy_figure(
         points, "Figure 16: test accuracy against training-set memory of the best model on every input variant",
         colours))
-    logger.info("figure 16 points:\n%s", points.to_string(index=False))
+    logger.debug("figure 16 points:\n%s", points.to_string(index=False))
+    logger.info("tables 1-4, the multiply-accumulates and memory tables, figures 0 and 16 written")
 
 
 run_stage(main, stage_logger("tables", snakemake.log[0]))
