@@ -1,16 +1,23 @@
-"""The paper's claims judged on our runs, with the uncertainty the seeds allow.
+"""The paper's claims judged on our runs, with the uncertainty the seeds and the test set allow.
 
 A claim (declared in the experiments file) names a measure, the role whose runs it is
 measured on, optionally a second role it is compared with (difference or relative change,
-paired by seed), and a threshold with its direction. Per optimizer setting it gets the mean,
-standard deviation and 95% t-interval over seeds, and one verdict:
+``pairing: paired`` by seed where the seeds really pair the runs, else ``unpaired``), and a
+threshold: ``above``, ``below``, or ``within`` a margin of the paper's own figure. Per optimizer
+setting it gets the mean, the standard deviation over seeds and an interval, and one verdict:
 
-- supported / not supported: the whole interval lies on one side of the threshold (with one
-  seed, the single value decides, and the verdict says it is a single-seed indication);
-- inconclusive: the interval straddles the threshold (the seeds disagree more than the
-  claim's margin), or, for divergence, some seeds diverged and some did not;
+- supported / not supported: the whole interval lies on the claimed side of the threshold (or
+  within the margin), or wholly on the other (with one seed, the single value decides, and the
+  verdict says it is a single-seed indication);
+- inconclusive: the interval straddles the threshold; the row then says the smallest effect its
+  seeds and test set could have detected; for divergence, some seeds diverged and some did not;
 - not run: a run it needs has no result (never decided by a NaN);
 - diverged: a run it measures diverged, so its accuracy or time says nothing.
+
+The interval holds two sources of uncertainty: the spread over seeds, and the sampling error
+of the split an accuracy is measured on (binomial, p(1 - p) / n, added for each model; the
+same images score every seed, so more seeds do not shrink it). Its level is corrected for the
+number of verdicts read together (Bonferroni: each is a 1 - 0.05 / m interval).
 """
 
 import math
@@ -21,6 +28,13 @@ from scipy import stats
 
 SUPPORTED, NOT_SUPPORTED, INCONCLUSIVE = "supported", "not supported", "inconclusive"
 NOT_RUN, DIVERGED = "not run", "diverged"
+FAMILY_ALPHA = 0.05  # the chance, over all verdicts read together, that any interval misses
+POWER = 0.8  # for the smallest effect an inconclusive verdict could have detected
+
+# The split whose images an accuracy is measured on, for its binomial sampling error.
+MEASURED_ON = {"final_train_acc": ("train",), "final_valid_acc": ("valid",), "best_valid_acc": ("valid",),
+               "test_acc_final": ("test",), "test_acc_best_valid": ("test",),
+               "generalisation_gap": ("train", "valid")}
 
 # Measures computed from the per-seed results rather than read from them.
 DERIVED_MEASURES = {
@@ -46,13 +60,33 @@ def seed_summary(values):
     return {"n": n, "mean": mean, "std": std, "ci_low": mean - half, "ci_high": mean + half}
 
 
-def relative_summary(log_summary, log_ratios):
-    """A summary of log ratios turned into relative changes: the mean and interval bounds are
-    exp(.) - 1 (the geometric mean change, bounds above -100% always); the sd is that of the
-    per-seed relative changes."""
-    changes = np.expm1(np.asarray(log_ratios, dtype=float))
-    return {**log_summary, **{key: math.expm1(log_summary[key]) for key in ("mean", "ci_low", "ci_high")},
-            "std": float(changes.std(ddof=1)) if len(changes) > 1 else math.nan}
+def binomial_variance(accuracy, n_images):
+    """The sampling variance of an accuracy measured on ``n_images`` images."""
+    return accuracy * (1 - accuracy) / n_images
+
+
+def combined_interval(mean, seed_parts, fixed_variance, level):
+    """An interval around ``mean`` whose variance adds the seeds' and a known (sampling) part.
+
+    seed_parts : [(standard deviation over seeds, number of seeds)], one per group of seeds
+        (one for a paired difference or a single role, two for an unpaired comparison)
+    fixed_variance : variance known without estimating it (the split's binomial sampling)
+    The degrees of freedom are Welch-Satterthwaite's (only the seeds' part is estimated).
+    Returns (low, high, standard error, degrees of freedom).
+    """
+    estimated = [std ** 2 / n for std, n in seed_parts]
+    variance = sum(estimated) + fixed_variance
+    se = math.sqrt(variance)
+    denominator = sum(part ** 2 / (n - 1) for part, (_, n) in zip(estimated, seed_parts))
+    df = variance ** 2 / denominator if denominator > 0 else math.inf
+    half = float(stats.t.ppf(1 - (1 - level) / 2, df)) * se
+    return mean - half, mean + half, se, df
+
+
+def detectable_effect(se, df, level, power=POWER):
+    """The smallest true distance from a threshold that an interval of this standard error
+    would have found at ``level`` with ``power``: what an inconclusive verdict could have told."""
+    return (float(stats.t.ppf(1 - (1 - level) / 2, df)) + float(stats.t.ppf(power, df))) * se
 
 
 def per_seed(jobs, setting, run, measure):
@@ -66,23 +100,47 @@ def per_seed(jobs, setting, run, measure):
 
 
 def holds(value, claim):
+    if "within" in claim:
+        return abs(value - claim["within"]["of"]) < claim["within"]["margin"]
     return value > claim["above"] if "above" in claim else value < claim["below"]
 
 
+def interval_verdict(low, high, claim):
+    """supported if the whole interval holds the claim, not supported if none of it does."""
+    if "within" in claim:
+        centre, margin = claim["within"]["of"], claim["within"]["margin"]
+        if centre - margin < low and high < centre + margin:
+            return SUPPORTED
+        return NOT_SUPPORTED if high <= centre - margin or low >= centre + margin else INCONCLUSIVE
+    ends = [holds(low, claim), holds(high, claim)]
+    return SUPPORTED if all(ends) else NOT_SUPPORTED if not any(ends) else INCONCLUSIVE
+
+
 def threshold_text(claim):
-    """'> 0.84', or '< -30%' for a relative change."""
+    """'> 0.84', '< -30%', or 'within 10 points of -46.8%' for a relative change."""
+    relative = "relative_to" in claim
+
+    def shown(value):
+        return f"{100 * value:g}%" if relative else f"{value:g}"
+
+    if "within" in claim:
+        margin = claim["within"]["margin"]
+        return f"within {100 * margin:g} points of {shown(claim['within']['of'])}" if relative else \
+            f"within {margin:g} of {shown(claim['within']['of'])}"
     sign, value = (">", claim["above"]) if "above" in claim else ("<", claim["below"])
-    return f"{sign} {100 * value:g}%" if "relative_to" in claim else f"{sign} {value:g}"
+    return f"{sign} {shown(value)}"
 
 
 def quantity_text(claim, roles):
     """What the claim measures, in words: 'test_acc_final of best_pca − best_raw (paired by seed)'."""
     text = f"{claim['measure']} of {claim['of']} (`{roles[claim['of']]}`)"
+    pairing = "paired by seed" if claim.get("pairing") == "paired" else \
+        "unpaired: the seeds of the two runs start from unrelated weights"
     if "minus" in claim:
-        text += f" − the same of {claim['minus']} (`{roles[claim['minus']]}`), paired by seed"
+        text += f" − the same of {claim['minus']} (`{roles[claim['minus']]}`), {pairing}"
     elif "relative_to" in claim:
-        text += (f" ÷ the same of {claim['relative_to']} (`{roles[claim['relative_to']]}`) − 1, paired by seed "
-                 "(geometric mean over seeds; the interval is taken on the log ratios, so it stays above −100%)")
+        text += (f" ÷ the same of {claim['relative_to']} (`{roles[claim['relative_to']]}`) − 1, {pairing} "
+                 "(geometric means; the interval is taken on the log ratios, so it stays above −100%)")
     return text
 
 
@@ -91,16 +149,37 @@ def unjudged(result, verdict, note):
     return {**result, **seed_summary([]), "verdict": verdict, "note": note}
 
 
-def judge_claim(claim, jobs, roles, setting):
-    """One claim under one optimizer setting: a dict with the summary over seeds and the verdict.
+def sampling_variance(claim, jobs, setting, runs, sizes):
+    """The binomial variance of the split(s) an accuracy claim is measured on, added for every
+    run it compares (as if their errors were independent: conservative for a difference measured
+    on the same images). Zero for times, divergence, or without split sizes."""
+    if not sizes or claim["measure"] not in MEASURED_ON or "relative_to" in claim:
+        return 0.0
+    splits = MEASURED_ON[claim["measure"]]
+    total = 0.0
+    for run in runs:
+        for split in splits:
+            column = claim["measure"] if len(splits) == 1 else SPLIT_ACCURACY[split]
+            accuracy = float(per_seed(jobs, setting, run, column)[0].mean())
+            total += binomial_variance(accuracy, sizes[split])
+    return total
+
+
+SPLIT_ACCURACY = {"train": "final_train_acc", "valid": "final_valid_acc"}  # the accuracies of the gap
+
+
+def judge_claim(claim, jobs, roles, setting, sizes=None, level=0.95):
+    """One claim under one optimizer setting: a dict with the summary and the verdict.
 
     jobs : one row per (setting, run, seed), as tables/mlp_jobs.csv (columns setting, run,
         seed, diverged and the measures)
     roles : {role: run}
+    sizes : {split: number of images}, for the sampling error of accuracies (None: seeds only)
+    level : the interval's confidence (``judge_claims`` corrects it for the number of verdicts)
     """
     result = {"id": claim["id"], "setting": setting, "paper": claim["paper"],
               "quantity": quantity_text(claim, roles), "threshold": threshold_text(claim),
-              "seeds": [], "note": ""}
+              "seeds": [], "note": "", "level": level, "n_other": None}
     of = roles[claim["of"]]
     values_of, diverged_of = per_seed(jobs, setting, of, claim["measure"])
     other_role = claim.get("minus", claim.get("relative_to"))
@@ -116,41 +195,63 @@ def judge_claim(claim, jobs, roles, setting):
         return {**result, "verdict": SUPPORTED if holds(summary["mean"], claim) else NOT_SUPPORTED}
 
     diverged = [f"`{of}` seed {s}" for s in diverged_of.index[diverged_of]]
+    relative = "relative_to" in claim
+    runs = [of]
     if other_role is not None:
         other = roles[other_role]
+        runs.append(other)
         values_other, diverged_other = per_seed(jobs, setting, other, claim["measure"])
         if values_other.empty:
             return unjudged(result, NOT_RUN, f"`{other}` has no result")
         diverged += [f"`{other}` seed {s}" for s in diverged_other.index[diverged_other]]
+    if diverged:
+        return unjudged(result, DIVERGED, "diverged: " + ", ".join(diverged))
+
+    transform = np.log if relative else (lambda values: values)
+    if other_role is None:
+        groups = [values_of.dropna()]
+    elif claim.get("pairing") == "paired":
         seeds = values_of.index.intersection(values_other.index)
         if seeds.empty:
             return unjudged(result, NOT_RUN, f"`{of}` and `{other}` share no seed to pair")
-        if "minus" in claim:
-            values = values_of[seeds] - values_other[seeds]
-        else:  # on the log scale, where an interval cannot pass below -100%
-            values = np.log(values_of[seeds] / values_other[seeds])
+        groups = [(transform(values_of[seeds]) - transform(values_other[seeds])).dropna()]
     else:
-        values = values_of
-    if diverged:
-        return unjudged(result, DIVERGED, "diverged: " + ", ".join(diverged))
-    values = values.dropna()
-    if values.empty:
+        groups = [transform(values_of).dropna(), transform(values_other).dropna()]
+    if any(group.empty for group in groups):
         return unjudged(result, NOT_RUN, "no finite value")
-    summary = seed_summary(values)
-    if "relative_to" in claim:
-        summary = relative_summary(summary, values)
-    result.update(summary, seeds=[int(s) for s in values.index])
-    if summary["n"] == 1:
-        verdict = SUPPORTED if holds(summary["mean"], claim) else NOT_SUPPORTED
-        return {**result, "verdict": verdict, "note": "single-seed indication: no spread to judge it against"}
-    ends = [holds(summary["ci_low"], claim), holds(summary["ci_high"], claim)]
-    verdict = SUPPORTED if all(ends) else NOT_SUPPORTED if not any(ends) else INCONCLUSIVE
+    mean = float(groups[0].mean() - (groups[1].mean() if len(groups) == 2 else 0.0))
+    seeds_used = sorted({int(s) for group in groups for s in group.index})
+    result.update(seeds=seeds_used, n=len(groups[0]), n_other=len(groups[1]) if len(groups) == 2 else None)
+    back = math.expm1 if relative else (lambda value: value)
+    if any(len(group) < 2 for group in groups):
+        value = back(mean)
+        verdict = SUPPORTED if holds(value, claim) else NOT_SUPPORTED
+        return {**result, "mean": value, "std": math.nan, "ci_low": math.nan, "ci_high": math.nan, "se": math.nan,
+                "verdict": verdict, "note": "single-seed indication: no spread to judge it against"}
+    fixed = sampling_variance(claim, jobs, setting, runs, sizes)
+    low, high, se, df = combined_interval(mean, [(float(g.std(ddof=1)), len(g)) for g in groups], fixed, level)
+    std = float(np.expm1(groups[0]).std(ddof=1)) if relative and len(groups) == 1 else float(groups[0].std(ddof=1))
+    result.update(mean=back(mean), ci_low=back(low), ci_high=back(high), std=std, se=se,
+                  sampling_se=math.sqrt(fixed))
+    verdict = interval_verdict(back(low), back(high), claim)
+    if verdict == INCONCLUSIVE:
+        effect = detectable_effect(se, df, level)
+        shown = f"{100 * math.expm1(effect):.1f}%" if relative else f"{effect:.4f}"
+        result["note"] = (f"underpowered: its seeds and the split's images could have detected only a true "
+                          f"distance of {shown} or more from the threshold ({POWER:.0%} power)")
     return {**result, "verdict": verdict}
 
 
-def judge_claims(claims, jobs, roles, settings):
-    """Every claim under every setting, as a DataFrame in the claims' declared order."""
-    return pd.DataFrame([judge_claim(claim, jobs, roles, setting)
+def family_level(n_verdicts, alpha=FAMILY_ALPHA):
+    """Each interval's confidence when ``n_verdicts`` are read together (Bonferroni)."""
+    return 1 - alpha / max(n_verdicts, 1)
+
+
+def judge_claims(claims, jobs, roles, settings, sizes=None):
+    """Every claim under every setting, as a DataFrame in the claims' declared order, each
+    interval at the Bonferroni-corrected level for all of them."""
+    level = family_level(len(claims) * len(settings))
+    return pd.DataFrame([judge_claim(claim, jobs, roles, setting, sizes, level)
                          for claim in claims for setting in settings])
 
 
@@ -164,17 +265,26 @@ def number_text(value, percent=False, signed=True):
 
 
 def interval_text(row, percent=False, signed=True):
-    """'+0.0123 (95% interval +0.0050 to +0.0196, sd 0.0031, 3 seeds)', or the single value
-    with '(1 seed)'; percent=True shows a relative change as '-47.1%', signed=False an absolute
-    value without a sign."""
+    """'+0.0123 (99.6% interval +0.0050 to +0.0196; se 0.0031 with the test set's sampling; 3 seeds)',
+    or the single value with '(1 seed)'; percent=True shows a relative change as '-47.1%',
+    signed=False an absolute value without a sign."""
     if row["n"] == 0:
         return "—"
-    if row["n"] == 1:
-        return f"{number_text(row['mean'], percent, signed)} (1 seed)"
-    sd = f"{100 * row['std']:.1f}%" if percent else f"{row['std']:.4f}"
-    return (f"{number_text(row['mean'], percent, signed)} (95% interval "
-            f"{number_text(row['ci_low'], percent, signed)} to {number_text(row['ci_high'], percent, signed)}, "
-            f"sd {sd}, {row['n']} seeds)")
+    other = row.get("n_other")
+    other = None if other is None or (isinstance(other, float) and math.isnan(other)) else int(other)
+    n = int(row["n"])
+    seeds = f"{n} + {other} seeds, unpaired" if other else f"{n} seed{'s' if n > 1 else ''}"
+    if n == 1 or other == 1:
+        return f"{number_text(row['mean'], percent, signed)} ({seeds})"
+    level = row.get("level", 0.95)
+    sampling = row.get("sampling_se")
+    spread = (f"se {100 * row['se']:.1f} points on the log scale" if percent else f"se {row['se']:.4f}") \
+        if "se" in row and not (isinstance(row["se"], float) and math.isnan(row["se"])) else ""
+    if spread and sampling:
+        spread += " with the split's sampling"
+    return (f"{number_text(row['mean'], percent, signed)} ({100 * level:.3g}% interval "
+            f"{number_text(row['ci_low'], percent, signed)} to {number_text(row['ci_high'], percent, signed)}"
+            f"{'; ' + spread if spread else ''}; {seeds})")
 
 
 def verdict_text(row):

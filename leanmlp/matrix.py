@@ -195,6 +195,26 @@ def table_run(where, spec, runs, mining_targets):
     return resolve_run(where, spec, runs, mining_targets)
 
 
+TIME_MEASURES = ("seconds_total", "seconds_per_epoch_median", "train_eval_seconds_median")
+
+
+def check_pairing(claim, roles, runs, defaults):
+    """Seeds pair two runs only when they start from the same weights: the same hidden layers on
+    inputs of the same size (raw pixels, or k PCA features). A time is never paired: two jobs
+    that shared a machine are not one measurement."""
+    where = f"experiments claim {claim['id']!r}: pairing: paired"
+    if claim["measure"] in TIME_MEASURES:
+        raise ConfigError(f"{where}, but {claim['measure']} is a time, and the seeds of two timed jobs pair "
+                          "nothing; declare pairing: unpaired")
+    other = claim.get("minus", claim.get("relative_to"))
+    first, second = (job_hyperparameters(defaults, {}, runs[roles[role]]) for role in (claim["of"], other))
+    for key, same in (("hidden", first["hidden"] == second["hidden"]),
+                      ("input", (first["input"] == "raw") == (second["input"] == "raw"))):
+        if not same:
+            raise ConfigError(f"{where}, but {claim['of']} and {other} differ in {key} ({first[key]} against "
+                              f"{second[key]}): their seeds start from unrelated weights; declare pairing: unpaired")
+
+
 def plan_matrix(experiments, mlp, mining_targets, input_variants):
     """Resolve and check an experiments file (already schema-validated) against the config.
 
@@ -238,6 +258,8 @@ def plan_matrix(experiments, mlp, mining_targets, input_variants):
         for key in ("of", "minus", "relative_to"):
             if key in claim and claim[key] not in roles:
                 raise unknown_name("role", claim[key], roles, f"experiments claim {claim['id']!r} {key}")
+        if claim.get("pairing") == "paired":
+            check_pairing(claim, roles, runs, mlp["defaults"])
     ids = [claim["id"] for claim in claims]
     duplicated = sorted({i for i in ids if ids.count(i) > 1})
     if duplicated:

@@ -195,8 +195,8 @@ def judged_claims(claims_table, claims):
             value = claim_value_text(row, claim)
             lines.append({"setting": row["setting"], "verdict": verdict_text(row), "value": value,
                           "note": row["note"] if row["note"] and row["note"] != value else ""})
-        judged.append({"id": claim_id, "paper": claim["paper"], "quantity": first["quantity"],
-                       "threshold": first["threshold"], "rows": lines})
+        judged.append({"id": claim_id, "paper": claim["paper"], "quoted": claim.get("quoted", False),
+                       "quantity": first["quantity"], "threshold": first["threshold"], "rows": lines})
     return judged
 
 
@@ -206,7 +206,7 @@ def claims_overview(claims_table, claims):
     return pd.DataFrame({
         "claim": [f"`{i}`" for i in claims_table.id], "setting": claims_table.setting,
         "verdict": [verdict_text(row) for _, row in claims_table.iterrows()],
-        "ours (95% interval, seeds)": [claim_value_text(row, by_id[row["id"]]) for _, row in claims_table.iterrows()],
+        "ours (interval, seeds)": [claim_value_text(row, by_id[row["id"]]) for _, row in claims_table.iterrows()],
         "holds if": claims_table.threshold}).pipe(markdown_table)
 
 
@@ -257,6 +257,7 @@ def report_context(inputs, claims_table, comparisons, agreement, spread, header,
         "seed_groups": seed_groups(ctx["run_seeds"]), "config_seeds": ctx["seeds"],
         "supported": int((claims_table.verdict == SUPPORTED).sum()) if len(claims_table) else 0,
         "n_verdicts": len(claims_table),
+        "claim_level": float(claims_table.level.iloc[0]) if len(claims_table) else None,
         "claims_overview": claims_overview(claims_table, ctx["claims"]) if len(claims_table) else None,
         "best_setting": best_setting(agreement, spread),
         "agreement": markdown_table(agreement.reset_index(), floatfmt=".4f") if len(agreement) else None,
@@ -284,7 +285,8 @@ def render_report(context):
 def prepare(inputs):
     """The judged claims, the comparisons and the per-setting agreement."""
     ctx = inputs.context
-    claims_table = judge_claims(ctx["claims"], inputs.jobs, ctx["roles"], ctx["settings"])
+    sizes = {name: split["n_samples"] for name, split in inputs.split["splits"].items()}
+    claims_table = judge_claims(ctx["claims"], inputs.jobs, ctx["roles"], ctx["settings"], sizes)
     comparisons = paper_comparisons(inputs)
     agreement = setting_agreement(comparisons)
     return claims_table, comparisons, agreement

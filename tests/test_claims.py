@@ -6,10 +6,11 @@ import pandas as pd
 import pytest
 
 from leanmlp.claims import judge_claim, judge_claims, seed_summary
+from leanmlp.reproduction import claim_value_text
 
 ROLES = {"plain": "h3x128", "best": "h3x128_reg", "wild": "h3x128_keep25"}
 GAP = {"id": "gap", "paper": "regularisation narrows the gap", "measure": "generalisation_gap",
-       "of": "best", "minus": "plain", "below": 0}
+       "of": "best", "minus": "plain", "pairing": "paired", "below": 0}
 ACCURACY = {"id": "acc", "paper": "over 84%", "measure": "test_acc_final", "of": "best", "above": 0.84}
 DIVERGES = {"id": "div", "paper": "keep 0.25 diverges", "measure": "diverged", "of": "wild", "above": 0.5}
 
@@ -96,7 +97,7 @@ def test_one_seed_decides_but_says_it_is_a_single_seed_indication():
 
 def test_relative_change_claims():
     claim = {"id": "time", "paper": "cuts the time", "measure": "test_acc_final", "of": "best",
-             "relative_to": "plain", "below": -0.3}
+             "relative_to": "plain", "pairing": "paired", "below": -0.3}
     table = jobs([("h3x128", s, 0, 0, 100.0 + s, False) for s in range(3)]
                  + [("h3x128_reg", s, 0, 0, 50.0 + s, False) for s in range(3)])
     result = verdict(claim, table)
@@ -113,7 +114,7 @@ def test_a_relative_change_interval_never_passes_minus_100_percent():
     """Times of 3 seeds that scatter widely: a t-interval on the plain ratios would reach below
     -100%; on the log scale the bounds stay in (-100%, inf) and the mean is the geometric one."""
     claim = {"id": "faster", "paper": "PCA cuts the time", "measure": "test_acc_final", "of": "best",
-             "relative_to": "plain", "below": -0.3}
+             "relative_to": "plain", "pairing": "paired", "below": -0.3}
     table = jobs([("h3x128", s, 0.9, 0.8, 10.0, False) for s in range(3)]
                  + [("h3x128_reg", s, 0.9, 0.8, t, False) for s, t in enumerate((0.5, 4.0, 9.0))])
     result = verdict(claim, table)
@@ -125,9 +126,55 @@ def test_a_relative_change_interval_never_passes_minus_100_percent():
 
 
 def test_absolute_values_carry_no_sign_and_differences_do():
-    from leanmlp.reproduction import claim_value_text
-
     table = jobs([("h3x128", s, 0.95, 0.82, 0.82, False) for s in range(3)]
                  + [("h3x128_reg", s, 0.90 + 0.001 * s, 0.85, 0.85 + 0.001 * s, False) for s in range(3)])
     assert claim_value_text(verdict(ACCURACY, table), ACCURACY).startswith("0.8510 (95% interval 0.8485 to")
     assert claim_value_text(verdict(GAP, table), GAP).startswith("-0.0790 (95% interval -0.")
+
+
+def test_the_test_sets_sampling_error_widens_the_interval_and_more_seeds_do_not_remove_it():
+    table = jobs([("h3x128_reg", s, 0.9, 0.85, test, False) for s, test in enumerate((0.851, 0.852, 0.853))])
+    seeds_only = verdict(ACCURACY, table)
+    with_test_set = judge_claim(ACCURACY, table, ROLES, "sgd", sizes={"test": 8162})
+    binomial = math.sqrt(0.852 * 0.148 / 8162)  # 0.0039: larger than these seeds' spread
+    assert with_test_set["sampling_se"] == pytest.approx(binomial, rel=1e-3)
+    assert with_test_set["ci_high"] - with_test_set["ci_low"] > 2 * 1.96 * binomial
+    assert seeds_only["verdict"] == "supported" and with_test_set["verdict"] == "supported"
+    many = jobs([("h3x128_reg", s, 0.9, 0.85, 0.852 + (0.001 if s % 2 else -0.001), False) for s in range(40)])
+    wide = judge_claim(ACCURACY, many, ROLES, "sgd", sizes={"test": 8162})
+    assert wide["ci_high"] - wide["ci_low"] > 2 * 1.9 * binomial  # the test set's error stays
+
+
+def test_an_unpaired_difference_uses_every_seed_of_both_runs():
+    claim = {**GAP, "pairing": "unpaired"}
+    table = jobs([("h3x128", 0, 0.95, 0.80, 0.8, False), ("h3x128", 1, 0.97, 0.80, 0.8, False),
+                  ("h3x128_reg", 1, 0.90, 0.85, 0.85, False), ("h3x128_reg", 2, 0.91, 0.85, 0.85, False)])
+    result = verdict(claim, table)
+    assert result["seeds"] == [0, 1, 2] and result["n"] == 2 and result["n_other"] == 2
+    assert result["mean"] == pytest.approx((0.05 + 0.06) / 2 - (0.15 + 0.17) / 2)
+    assert "2 + 2 seeds, unpaired" in claim_value_text(result, claim)
+
+
+def test_within_the_papers_figure_supported_outside_not_straddling_inconclusive():
+    claim = {"id": "time", "paper": "46.8% less time", "measure": "seconds_total", "of": "best",
+             "relative_to": "plain", "pairing": "unpaired", "within": {"of": -0.468, "margin": 0.1}}
+
+    def table(ratios):
+        rows = jobs([("h3x128", s, 0.9, 0.8, 0.8, False) for s in range(3)]
+                    + [("h3x128_reg", s, 0.9, 0.8, 0.8, False) for s in range(3)])
+        return rows.assign(seconds_total=[100.0, 101.0, 99.0] + [100.0 * r for r in ratios])
+
+    assert verdict(claim, table((0.53, 0.535, 0.525)))["verdict"] == "supported"
+    assert verdict(claim, table((0.80, 0.81, 0.79)))["verdict"] == "not supported"
+    assert verdict(claim, table((0.40, 0.55, 0.70)))["verdict"] == "inconclusive"
+
+
+def test_many_verdicts_read_together_get_wider_intervals_and_an_inconclusive_one_says_its_power():
+    from leanmlp.claims import family_level
+
+    assert family_level(1) == pytest.approx(0.95) and family_level(12) == pytest.approx(1 - 0.05 / 12)
+    table = jobs([("h3x128_reg", s, 0.9, 0.85, test, False) for s, test in enumerate((0.835, 0.845, 0.85))])
+    alone = verdict(ACCURACY, table)
+    together = judge_claims([ACCURACY] * 12, table, ROLES, ["sgd"]).iloc[0]
+    assert together["ci_high"] - together["ci_low"] > alone["ci_high"] - alone["ci_low"]
+    assert together["verdict"] == "inconclusive" and "could have detected only a true distance of" in together["note"]
