@@ -262,7 +262,9 @@ def sources(comparison, data):
         run = data.roles.get(ours["of"], ours["of"])
         found = data.jobs[data.jobs.run == run]
         n_train = int(found.n_train.iloc[0]) if len(found) else None
-        return [(setting, run_summary(comparison, data, setting, run), {"n_train": n_train})
+        measure = f"{ours['history']} after epoch {ours['epoch']}" if "history" in ours else ours["measure"]
+        return [(setting, run_summary(comparison, data, setting, run), {"n_train": n_train,
+                                                                         "source": f"{run} {measure}"})
                 for setting in data.run_settings[run]]
     if "baseline" in ours:
         result = data.baselines.get(ours["baseline"])
@@ -306,7 +308,7 @@ def missing(value):
     return value is None or (isinstance(value, float) and math.isnan(value))
 
 
-def judged_row(comparison, setting, ours, quantity, stand_in):
+def judged_row(comparison, setting, ours, quantity, stand_in, source=None):
     """One evaluated row: ours beside the paper's number, the difference and the verdict."""
     summary = ours if isinstance(ours, dict) else {"mean": ours, "n": None}
     value, paper = summary["mean"], comparison.paper
@@ -316,7 +318,8 @@ def judged_row(comparison, setting, ours, quantity, stand_in):
     row = {"section": comparison.section, "quantity": quantity, "setting": setting, "paper": paper, "ours": value,
            "sd": summary.get("std", math.nan), "ci_low": summary.get("ci_low", math.nan),
            "ci_high": summary.get("ci_high", math.nan), "seeds": summary.get("n"), "kind": kind,
-           "difference": None, **{key: comparison.fields.get(key) for key in ("table", "row", "column")}}
+           "difference": None, "source": source,
+           **{key: comparison.fields.get(key) for key in ("table", "row", "column")}}
     if summary.get("diverged"):
         row["verdict"] = f"diverged ({summary['diverged']} of {summary['runs']} seeds)"
     elif kind == "context":
@@ -343,7 +346,7 @@ def judged_row(comparison, setting, ours, quantity, stand_in):
 
 
 COLUMNS = ["section", "quantity", "setting", "paper", "ours", "sd", "ci_low", "ci_high", "seeds", "kind", "difference",
-           "verdict", "table", "row", "column"]
+           "verdict", "source", "table", "row", "column"]
 
 
 def evaluate_comparisons(comparisons, data):
@@ -352,7 +355,8 @@ def evaluate_comparisons(comparisons, data):
     rows = []
     for comparison in comparisons:
         for setting, ours, extra in sources(comparison, data):
-            rows.append(judged_row(comparison, setting, ours, quantity_text(comparison, extra), data.stand_in))
+            rows.append(judged_row(comparison, setting, ours, quantity_text(comparison, extra), data.stand_in,
+                                   extra.get("source")))
     table = pd.DataFrame(rows, columns=COLUMNS)
     sections = {name: i for i, name in enumerate(dict.fromkeys(table.section))}
     settings = {name: i for i, name in enumerate(dict.fromkeys(table.setting))}

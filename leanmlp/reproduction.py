@@ -13,6 +13,7 @@ from pathlib import Path
 import jinja2
 import numpy as np
 import pandas as pd
+from scipy import stats
 
 from .claims import SUPPORTED, interval_text, judge_claims, per_seed, seed_summary, verdict_text
 from .comparisons import (ACCURACY_VERDICTS, ComparisonData, data_facts, evaluate_comparisons, expand_comparisons,
@@ -118,38 +119,45 @@ def paper_comparisons(inputs):
     return evaluate_comparisons(comparisons, data)
 
 
-def seed_spread(runs):
-    """The typical seed-to-seed standard deviation of an accuracy: the median over every
-    (setting, run) with several seeds of its valid and test accuracy's std. NaN if none."""
-    several = runs[runs.n_seeds > 1]
-    spreads = pd.concat([several.final_valid_acc_std, several.test_acc_final_std]).dropna()
-    return float(spreads.median()) if len(spreads) else math.nan
-
-
 def setting_agreement(comparisons):
     """Per optimizer setting: accuracies compared, how many reproduced, mean |difference|."""
-    accuracy = comparisons[comparisons.verdict.isin(ACCURACY_VERDICTS) & (comparisons.kind == "accuracy")
-                           & (comparisons.setting != "")]
-    accuracy = accuracy.assign(abs_difference=accuracy.difference.astype(float).abs())
+    accuracy = setting_accuracies(comparisons)
     return accuracy.groupby("setting").agg(
         compared=("verdict", "size"), reproduced=("verdict", lambda v: int((v == "reproduced").sum())),
         mean_abs_difference=("abs_difference", "mean")).sort_values("mean_abs_difference")
 
 
-def best_setting(agreement, spread):
-    """Which setting reproduces the paper's accuracies best, with what the template needs to
-    say whether that is more than seed noise: best, runner_up, their mean |difference|, the
-    gap and the seed spread (None where there is nothing to compare)."""
-    if agreement.empty:
+def setting_accuracies(comparisons):
+    """The accuracy comparisons made under an optimizer setting, with their |difference|."""
+    accuracy = comparisons[comparisons.verdict.isin(ACCURACY_VERDICTS) & (comparisons.kind == "accuracy")
+                           & (comparisons.setting != "")]
+    return accuracy.assign(abs_difference=accuracy.difference.astype(float).abs())
+
+
+def best_setting(comparisons):
+    """Which setting reproduces the paper's accuracies best, judged by a paired t-test over the
+    distinct numbers compared under both the best and the runner-up setting: one item per
+    (our run and measure, the paper's number), so a number the report shows twice (a table row
+    that is also a figure's) counts once. Returns {best, runner_up, n_items, best_difference,
+    runner_up_difference, t, p} (None where there is nothing to compare)."""
+    accuracy = setting_accuracies(comparisons)
+    if accuracy.empty:
         return None
-    ranked = list(agreement.itertuples())
-    best = ranked[0]
-    result = {"best": best.Index, "best_difference": best.mean_abs_difference, "runner_up": None,
-              "spread": None if math.isnan(spread) else spread}
-    if len(ranked) > 1:
-        runner_up = ranked[1]
-        result.update(runner_up=runner_up.Index, runner_up_difference=runner_up.mean_abs_difference,
-                      gap=runner_up.mean_abs_difference - best.mean_abs_difference)
+    agreement = setting_agreement(comparisons)
+    best = agreement.index[0]
+    result = {"best": best, "runner_up": None, "best_difference": float(agreement.mean_abs_difference.iloc[0])}
+    if len(agreement) < 2:
+        return result
+    runner_up = agreement.index[1]
+    items = (accuracy.drop_duplicates(["setting", "source", "paper"])
+             .pivot_table(index=["source", "paper"], columns="setting", values="abs_difference")
+             [[best, runner_up]].dropna())
+    result.update(runner_up=runner_up, n_items=len(items), t=None, p=None,
+                  best_difference=float(items[best].mean()) if len(items) else math.nan,
+                  runner_up_difference=float(items[runner_up].mean()) if len(items) else math.nan)
+    if len(items) >= 2 and (items[best] - items[runner_up]).std() > 0:
+        test = stats.ttest_rel(items[best], items[runner_up])
+        result.update(t=float(test.statistic), p=float(test.pvalue))
     return result
 
 
@@ -241,7 +249,7 @@ def seed_groups(run_seeds):
     return sorted((n, len(runs)) for n, runs in counts.items())
 
 
-def report_context(inputs, claims_table, comparisons, agreement, spread, header, appendix):
+def report_context(inputs, claims_table, comparisons, agreement, header, appendix):
     """Everything ``templates/report.md.j2`` says. header : {written, provenance, machine};
     appendix : {tables: [{title, markdown}], figures: [file names], timing: DataFrame}."""
     ctx = inputs.context
@@ -259,7 +267,7 @@ def report_context(inputs, claims_table, comparisons, agreement, spread, header,
         "n_verdicts": len(claims_table),
         "claim_level": float(claims_table.level.iloc[0]) if len(claims_table) else None,
         "claims_overview": claims_overview(claims_table, ctx["claims"]) if len(claims_table) else None,
-        "best_setting": best_setting(agreement, spread),
+        "best_setting": best_setting(comparisons),
         "agreement": markdown_table(agreement.reset_index(), floatfmt=".4f") if len(agreement) else None,
         "record": record_runs(inputs, counts.valid.max() / counts.valid.sum()),
         "claims": judged_claims(claims_table, ctx["claims"]) if len(claims_table) else [],

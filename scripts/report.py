@@ -12,7 +12,7 @@ import yaml
 from leanmlp.atomic import write_text
 from leanmlp.provenance import cpu_model, provenance
 from leanmlp.reporting import markdown_page, stage_times
-from leanmlp.reproduction import ReportInputs, prepare, render_report, report_context, seed_spread
+from leanmlp.reproduction import ReportInputs, prepare, render_report, report_context
 from leanmlp.stage import run_stage, stage_logger
 
 # The tables the report carries whole, by the tables rule's output name.
@@ -41,8 +41,7 @@ def main(logger):
                            for name, title in CARRIED_TABLES.items()],
                 "figures": [Path(path).name for path in inputs.figures],
                 "timing": stage_times(params.benchmarks)}
-    context = report_context(report_inputs, claims_table, comparisons, agreement,
-                             seed_spread(pd.read_csv(inputs.runs)), header, appendix)
+    context = report_context(report_inputs, claims_table, comparisons, agreement, header, appendix)
     text = render_report(context)
     write_text(snakemake.output.report, text)
     write_text(snakemake.output.page, markdown_page(text, f"Reproduction report: {params.name}"))

@@ -3,17 +3,11 @@ verdict counts, filled from contexts built on small hand-made tables."""
 
 import math
 
+import numpy as np
 import pandas as pd
 
 from leanmlp.reporting import markdown_table
-from leanmlp.reproduction import (best_setting, comparisons_markdown, render_report, setting_agreement,
-                                  train_column, verdict_counts)
-
-
-def agreement_of(differences):
-    rows = [{"setting": s, "kind": "accuracy", "verdict": "differs", "difference": d}
-            for s, values in differences.items() for d in values]
-    return setting_agreement(pd.DataFrame(rows))
+from leanmlp.reproduction import best_setting, comparisons_markdown, render_report, train_column, verdict_counts
 
 
 def minimal_context(**changes):
@@ -22,26 +16,38 @@ def minimal_context(**changes):
         "name": "t", "written": "now", "code": "commit x", "machine": "Machine: m.", "data": {"source": "s"},
         "split_sizes": {"train": 10, "valid": 5, "test": 5}, "quick": None, "epochs": 100, "paper_epochs": 100,
         "seed_groups": [(3, 2)], "config_seeds": [0], "supported": 0, "n_verdicts": 0, "claim_level": None,
-        "claims_overview": None,
-        "best_setting": None, "agreement": None, "record": None, "claims": [],
+        "claims_overview": None, "best_setting": None, "agreement": None, "record": None, "claims": [],
         "train_column": {"tolerance": 0.03, "compared": 0, "far": []}, "setup": None,
         "verdict_counts": {"reproduced": 0, "close": 0, "differs": 0}, "n_findings": 0, "findings": "",
         "tables": [], "figures": [], "timing": pd.DataFrame()}
     return {**context, **changes}
 
 
-def rendered_setting(agreement, spread):
-    text = render_report(minimal_context(best_setting=best_setting(agreement, spread)))
+def comparisons_of(differences, repeated=0):
+    """Accuracy comparisons under each setting: one per item, its difference from the paper's;
+    the first ``repeated`` items shown twice (as a table row and again as a figure's number)."""
+    rows = [{"setting": setting, "kind": "accuracy", "verdict": "differs", "difference": d, "source": f"run{i} acc",
+             "paper": 0.8} for setting, values in differences.items() for i, d in enumerate(values)]
+    return pd.DataFrame(rows + [row for row in rows if int(row["source"][3:].split()[0]) < repeated])
+
+
+def rendered_setting(comparisons):
+    text = render_report(minimal_context(best_setting=best_setting(comparisons)))
     return text.split("## Which optimizer setting reproduces the paper best")[1].split("##")[0].strip()
 
 
-def test_the_best_setting_is_named_only_beyond_the_seed_spread():
-    agreement = agreement_of({"sgd": [0.019, -0.019], "adam": [0.020, 0.021]})
-    assert rendered_setting(agreement, 0.004).startswith("Neither setting reproduces clearly better")
-    assert rendered_setting(agreement, 0.0005).startswith("**`sgd`** reproduces the paper's accuracies best: "
-                                                          "mean |difference| 0.0190 against 0.0205")
-    assert "seed noise is unknown" in rendered_setting(agreement, math.nan)
-    assert rendered_setting(agreement_of({"sgd": [0.01]}), 0.004) == "Only `sgd` was compared."
+def test_the_best_setting_is_named_only_when_a_paired_test_over_distinct_numbers_says_so():
+    rng = np.random.default_rng(0)
+    close = rng.normal(0.02, 0.01, 30)
+    clear = {"sgd": list(close), "adam": list(close + 0.01 + rng.normal(0, 0.001, 30))}
+    assert rendered_setting(comparisons_of(clear)).startswith("**`sgd`** reproduces the paper's accuracies best: "
+                                                               "over the 30 distinct numbers")
+    noisy = {"sgd": list(close), "adam": list(close[::-1] + 0.0005)}  # the same numbers, other items
+    text = rendered_setting(comparisons_of(noisy))
+    assert text.startswith("Neither setting reproduces clearly better") and "paired t-test" in text
+    # a number shown twice counts once
+    assert best_setting(comparisons_of(clear, repeated=5))["n_items"] == 30
+    assert rendered_setting(comparisons_of({"sgd": [0.01]})) == "Only `sgd` was compared."
 
 
 def comparison_rows(*rows):

@@ -145,7 +145,6 @@ rule report:
         **{k: v for k, v in rules.tables.output.items()},
         reference=REFERENCE_FILE,
         jobs=rules.collect.output.jobs,
-        runs=rules.collect.output.runs,
         split_summary=rules.split_summary.output.summary,
         class_counts=rules.split_summary.output.class_counts,
         pca_summary=rules.pca_summary.output.summary,
