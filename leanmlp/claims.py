@@ -230,6 +230,9 @@ def judge_claim(claim, jobs, roles, setting, sizes=None, level=0.95):
                 "verdict": verdict, "note": "single-seed indication: no spread to judge it against"}
     fixed = sampling_variance(claim, jobs, setting, runs, sizes)
     low, high, se, df = combined_interval(mean, [(float(g.std(ddof=1)), len(g)) for g in groups], fixed, level)
+    if claim["measure"] in MEASURED_ON and not relative:  # an accuracy lies in [0, 1], a difference in [-1, 1]
+        floor = -1.0 if other_role is not None or claim["measure"] == "generalisation_gap" else 0.0
+        low, high = max(low, floor), min(high, 1.0)
     std = float(np.expm1(groups[0]).std(ddof=1)) if relative and len(groups) == 1 else float(groups[0].std(ddof=1))
     result.update(mean=back(mean), ci_low=back(low), ci_high=back(high), std=std, se=se,
                   sampling_se=math.sqrt(fixed))
@@ -237,8 +240,9 @@ def judge_claim(claim, jobs, roles, setting, sizes=None, level=0.95):
     if verdict == INCONCLUSIVE:
         effect = detectable_effect(se, df, level)
         shown = f"{100 * math.expm1(effect):.1f}%" if relative else f"{effect:.4f}"
-        result["note"] = (f"underpowered: its seeds and the split's images could have detected only a true "
-                          f"distance of {shown} or more from the threshold ({POWER:.0%} power)")
+        sources = "its seeds and the split's images" if fixed else "its seeds"
+        result["note"] = (f"underpowered: {sources} could have detected only a true distance of {shown} or more "
+                          f"from the threshold ({POWER:.0%} power)")
     return {**result, "verdict": verdict}
 
 
@@ -248,11 +252,13 @@ def family_level(n_verdicts, alpha=FAMILY_ALPHA):
 
 
 def judge_claims(claims, jobs, roles, settings, sizes=None):
-    """Every claim under every setting, as a DataFrame in the claims' declared order, each
-    interval at the Bonferroni-corrected level for all of them."""
-    level = family_level(len(claims) * len(settings))
-    return pd.DataFrame([judge_claim(claim, jobs, roles, setting, sizes, level)
-                         for claim in claims for setting in settings])
+    """Every claim under its settings (its own ``settings``, else ``settings``), as a DataFrame
+    in the declared order, each interval at the Bonferroni-corrected level for all of them.
+    roles : {name: run} of every name the claims use (roles, and runs for hypotheses)"""
+    verdicts = [(claim, setting) for claim in claims for setting in claim.get("settings", settings)]
+    level = family_level(len(verdicts))
+    return pd.DataFrame([judge_claim(claim, jobs, roles, setting, sizes, level) for claim, setting in verdicts],
+                        columns=None if verdicts else ["id", "setting", "verdict", "level"])
 
 
 def number_text(value, percent=False, signed=True):

@@ -135,12 +135,13 @@ def describe_run(hyperparameters):
     return text
 
 
-PROGRESS_LINES = 4  # a training shows this many epochs in the terminal (its log has them all)
+PROGRESS_PARTS = 3  # a training reports in the terminal after each third of its epochs (its log has them all)
 
 
-def progress_epochs(epochs, lines=PROGRESS_LINES):
-    """The epochs a training reports in the terminal: evenly spaced, the last one included."""
-    return {round(epochs * k / lines) for k in range(1, lines + 1)} - {0}
+def progress_epochs(epochs, parts=PROGRESS_PARTS):
+    """The epochs a training reports in the terminal before its closing line: evenly spaced,
+    the last one left to the closing line."""
+    return {round(epochs * k / parts) for k in range(1, parts)} - {0, epochs}
 
 
 def timing_summary(metrics):

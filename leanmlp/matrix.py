@@ -107,6 +107,11 @@ class Matrix:
     figure16: list
     claims: list = field(default_factory=list)
     comparisons: list = field(default_factory=list)
+    hypotheses: list = field(default_factory=list)
+
+    def names(self):
+        """{role or run: run}: what a claim or a hypothesis may name."""
+        return {**{run: run for run in self.runs}, **self.roles}
 
     def settings_of(self, run, default_settings):
         return self.runs[run].get("settings", default_settings)
@@ -202,7 +207,7 @@ def check_pairing(claim, roles, runs, defaults):
     """Seeds pair two runs only when they start from the same weights: the same hidden layers on
     inputs of the same size (raw pixels, or k PCA features). A time is never paired: two jobs
     that shared a machine are not one measurement."""
-    where = f"experiments claim {claim['id']!r}: pairing: paired"
+    where = f"experiments {'hypothesis' if 'anomaly' in claim else 'claim'} {claim['id']!r}: pairing: paired"
     if claim["measure"] in TIME_MEASURES:
         raise ConfigError(f"{where}, but {claim['measure']} is a time, and the seeds of two timed jobs pair "
                           "nothing; declare pairing: unpaired")
@@ -254,18 +259,27 @@ def plan_matrix(experiments, mlp, mining_targets, input_variants):
         else:
             raise unknown_name("role or table", name, [*roles, *tables], "experiments figure16")
     claims = experiments.get("claims", [])
-    for claim in claims:
-        for key in ("of", "minus", "relative_to"):
-            if key in claim and claim[key] not in roles:
-                raise unknown_name("role", claim[key], roles, f"experiments claim {claim['id']!r} {key}")
-        if claim.get("pairing") == "paired":
-            check_pairing(claim, roles, runs, mlp["defaults"])
-    ids = [claim["id"] for claim in claims]
+    hypotheses = experiments.get("hypotheses", [])
+    names = {**{run: run for run in runs}, **roles}
+    for kind, judged, known in (("claim", claims, roles), ("hypothesis", hypotheses, names)):
+        for item in judged:
+            for key in ("of", "minus", "relative_to"):
+                if key in item and item[key] not in known:
+                    raise unknown_name("role" if kind == "claim" else "role or run", item[key], known,
+                                       f"experiments {kind} {item['id']!r} {key}")
+            if item.get("pairing") == "paired":
+                check_pairing(item, known, runs, mlp["defaults"])
+            for setting in item.get("settings", []):
+                run = known[item["of"]]
+                if setting not in runs[run].get("settings", mlp["default_settings"]):
+                    raise ConfigError(f"experiments hypothesis {item['id']!r}: run {run!r} is not trained under "
+                                      f"{setting!r}")
+    ids = [item["id"] for item in [*claims, *hypotheses]]
     duplicated = sorted({i for i in ids if ids.count(i) > 1})
     if duplicated:
-        raise ConfigError(f"experiments claims: id {duplicated[0]!r} is used twice")
+        raise ConfigError(f"experiments claims and hypotheses: id {duplicated[0]!r} is used twice")
     return Matrix(runs, seeds, roles, figures, tables, list(dict.fromkeys(figure16)), claims,
-                  experiments.get("comparisons", []))
+                  experiments.get("comparisons", []), hypotheses)
 
 
 def plan_matrix_of(experiments_file, experiments, mlp_config, mlp, mining_targets, input_variants):

@@ -204,6 +204,7 @@ def judged_claims(claims_table, claims):
             lines.append({"setting": row["setting"], "verdict": verdict_text(row), "value": value,
                           "note": row["note"] if row["note"] and row["note"] != value else ""})
         judged.append({"id": claim_id, "paper": claim["paper"], "quoted": claim.get("quoted", False),
+                       "anomaly": claim.get("anomaly"),
                        "quantity": first["quantity"], "threshold": first["threshold"], "rows": lines})
     return judged
 
@@ -249,7 +250,7 @@ def seed_groups(run_seeds):
     return sorted((n, len(runs)) for n, runs in counts.items())
 
 
-def report_context(inputs, claims_table, comparisons, agreement, header, appendix):
+def report_context(inputs, claims_table, comparisons, agreement, header, appendix, hypotheses_table=None):
     """Everything ``templates/report.md.j2`` says. header : {written, provenance, machine};
     appendix : {tables: [{title, markdown}], figures: [file names], timing: DataFrame}."""
     ctx = inputs.context
@@ -271,6 +272,10 @@ def report_context(inputs, claims_table, comparisons, agreement, header, appendi
         "agreement": markdown_table(agreement.reset_index(), floatfmt=".4f") if len(agreement) else None,
         "record": record_runs(inputs, counts.valid.max() / counts.valid.sum()),
         "claims": judged_claims(claims_table, ctx["claims"]) if len(claims_table) else [],
+        "hypotheses": judged_claims(hypotheses_table, ctx.get("hypotheses", []))
+        if hypotheses_table is not None and len(hypotheses_table) else [],
+        "hypothesis_level": float(hypotheses_table.level.iloc[0])
+        if hypotheses_table is not None and len(hypotheses_table) else None,
         "train_column": train_column(findings),
         "setup": comparisons_markdown(setup) if len(setup) else None,
         "verdict_counts": verdict_counts(findings), "n_findings": len(findings),
@@ -291,11 +296,16 @@ def render_report(context):
 
 
 def prepare(inputs):
-    """The judged claims, the comparisons and the per-setting agreement."""
+    """The judged claims, the comparisons, the per-setting agreement and the judged hypotheses."""
     ctx = inputs.context
     sizes = {name: split["n_samples"] for name, split in inputs.split["splits"].items()}
     claims_table = judge_claims(ctx["claims"], inputs.jobs, ctx["roles"], ctx["settings"], sizes)
+    names = {**{run: run for run in ctx["run_settings"]}, **ctx["roles"]}
+    # a hypothesis is judged under the settings it names, else under every setting of its run
+    hypotheses = [{**h, "settings": h.get("settings", ctx["run_settings"][names[h["of"]]])}
+                  for h in ctx.get("hypotheses", [])]
+    hypotheses_table = judge_claims(hypotheses, inputs.jobs, names, ctx["settings"], sizes)
     comparisons = paper_comparisons(inputs)
     agreement = setting_agreement(comparisons)
-    return claims_table, comparisons, agreement
+    return claims_table, comparisons, agreement, hypotheses_table
 

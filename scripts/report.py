@@ -32,7 +32,7 @@ def main(logger):
         split=json.loads(Path(inputs.split_summary).read_text()), class_counts=pd.read_csv(inputs.class_counts),
         pca=json.loads(Path(inputs.pca_summary).read_text()), memory=pd.read_csv(inputs.memory),
         baselines=baselines, histories=histories, context=dict(params.items()))
-    claims_table, comparisons, agreement = prepare(report_inputs)
+    claims_table, comparisons, agreement, hypotheses_table = prepare(report_inputs)
     made_by = provenance(snakemake.config)
     versions = ", ".join(f"{name} {version}" for name, version in made_by["versions"].items())
     header = {"written": time.strftime("%Y-%m-%d %H:%M %Z"), "provenance": made_by,
@@ -41,11 +41,13 @@ def main(logger):
                            for name, title in CARRIED_TABLES.items()],
                 "figures": [Path(path).name for path in inputs.figures],
                 "timing": stage_times(params.benchmarks)}
-    context = report_context(report_inputs, claims_table, comparisons, agreement, header, appendix)
+    context = report_context(report_inputs, claims_table, comparisons, agreement, header, appendix,
+                             hypotheses_table)
     text = render_report(context)
     write_text(snakemake.output.report, text)
     write_text(snakemake.output.page, markdown_page(text, f"Reproduction report: {params.name}"))
-    logger.info("report: %d paper numbers compared, %d claim verdicts", len(comparisons), len(claims_table))
+    logger.info("%d paper numbers compared, %d claim and %d hypothesis verdicts", len(comparisons),
+                len(claims_table), len(hypotheses_table))
 
 
 run_stage(main, stage_logger("report", snakemake.log[0]))

@@ -178,3 +178,9 @@ def test_many_verdicts_read_together_get_wider_intervals_and_an_inconclusive_one
     together = judge_claims([ACCURACY] * 12, table, ROLES, ["sgd"]).iloc[0]
     assert together["ci_high"] - together["ci_low"] > alone["ci_high"] - alone["ci_low"]
     assert together["verdict"] == "inconclusive" and "could have detected only a true distance of" in together["note"]
+
+
+def test_an_accuracy_interval_never_leaves_0_to_1():
+    table = jobs([("h3x128_reg", s, 0.9, 0.85, test, False) for s, test in enumerate((0.95, 0.99, 0.999))])
+    result = judge_claim(ACCURACY, table, ROLES, "sgd", sizes={"test": 200})
+    assert result["ci_high"] == 1.0 and 0 <= result["ci_low"] < result["mean"]

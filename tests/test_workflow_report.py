@@ -18,7 +18,8 @@ from conftest import REPO, WorkflowCopy
 
 pytestmark = pytest.mark.workflow
 
-TRAINING_JOBS = 83  # the paper's matrix: 59 (setting, run) jobs, 24 more seeds for the claims
+# the paper's matrix: 59 (setting, run) jobs, 24 more seeds for the claims, 21 for the hypotheses
+TRAINING_JOBS = 104
 
 
 def demo_config(folder, **mlp_changes):
@@ -132,11 +133,16 @@ def test_paper_config_plans_the_whole_matrix(workflow_dir):
     assert result.returncode == 0, result.output
     jobs = dict(re.findall(r"^(\w+)\s+(\d+)$", result.output, re.MULTILINE))
     experiments = yaml.safe_load((workflow_dir / "config/experiments/paper.yaml").read_text())
-    n_runs = len(experiments["runs"]) + 2 + 2 + 4 + 4 + 5 + 4  # runs + grid points
+    grid_points = 2 + 2 + 4 + 4 + 5 + 4
+    own = {name: run for name, run in experiments["runs"].items() if "settings" in run}
+    shared = len(experiments["runs"]) - len(own) + grid_points  # trained under both default settings
     claim_roles = [role for role, spec in experiments["roles"].items() if len(spec.get("seeds", [0])) == 3]
-    # two settings each, one record run; the six claim roles get two more seeds under both settings
     assert len(claim_roles) == 6
-    assert int(jobs["train_mlp"]) == 2 * (n_runs - 1) + 1 + 2 * 2 * len(claim_roles) == TRAINING_JOBS
+    own_jobs = sum(len(run["settings"]) * len(run.get("seeds", [0])) for run in own.values())
+    hypothesis_seeds = sum(2 * (len(run["seeds"]) - 1) for name, run in experiments["runs"].items()
+                           if "seeds" in run and "settings" not in run)
+    expected = 2 * shared + own_jobs + 2 * 2 * len(claim_roles) + hypothesis_seeds
+    assert int(jobs["train_mlp"]) == expected == TRAINING_JOBS
     assert jobs["baseline"] == "8" and jobs["project_pruned"] == "9"
     for rule in ("download", "convert", "split", "pca", "mean_distance", "rmse", "memory",
                  "collect", "curves", "tables", "report"):
@@ -234,7 +240,7 @@ def test_the_demo_terminal_is_readable(tmp_path):
     assert len(lines) <= 1400, len(lines)
     job_lines = [line for line in lines if re.match(r"\d\d:\d\d:\d\d \[", line)]
     training = [line for line in job_lines if line[10:].startswith("train_mlp")]
-    assert len(training) == 6 * TRAINING_JOBS  # a start line, four epochs, one summary line each
+    assert len(training) == 4 * TRAINING_JOBS  # a start line, two epochs, one closing line each
     assert all(re.match(r"\d\d:\d\d:\d\d \[train_mlp [\w.]+/[\w.~-]+/seed\d+\] ", line) for line in training)
     assert all(re.match(r"\d\d:\d\d:\d\d \[baseline \w+\] ", line) for line in job_lines if "[baseline" in line)
     assert "The report: results/demo/report.md" in lines[-3] + lines[-2] + lines[-1]

@@ -184,6 +184,7 @@ rule report:
         settings=SETTINGS,
         roles=ROLES,
         claims=MATRIX.claims,
+        hypotheses=MATRIX.hypotheses,
         comparisons=MATRIX.comparisons,
         tables=MATRIX.tables,
         run_settings={run: run_settings(run) for run in RUNS},
