@@ -120,11 +120,6 @@ SCORE_FIGURES = {
         "ylabel": "PCA reconstruction RMSE (0..255 pixel scale)",
     },
 }
-# Figures 12-15, one job each.
-MINING_FIGURES = [
-    f"{RESULTS}/figures/fig12_pca_explained_variance.png",
-    f"{RESULTS}/figures/fig13_class_mean_extremes.png",
-] + [f"{RESULTS}/figures/{name}.png" for name in SCORE_FIGURES]
 
 
 # Every training input: raw pixels, PCA-k on the full train set, and each pruned set.
@@ -296,6 +291,11 @@ def curve_histories(wildcards):
 
 
 CURVE_FIGURES = curve_figures()
+# Figures 12-15, one job each (after quick mode has chosen RESULTS).
+MINING_FIGURES = [
+    f"{RESULTS}/figures/fig12_pca_explained_variance.png",
+    f"{RESULTS}/figures/fig13_class_mean_extremes.png",
+] + [f"{RESULTS}/figures/{name}.png" for name in SCORE_FIGURES]
 CURVE_FILES = [f"{RESULTS}/figures/{name}.png" for name in CURVE_FIGURES]
 
 
