@@ -67,7 +67,7 @@ def sorted_score_figure(positions, mean, low, high, kept_shares, ylabel, title):
     ax.fill_between(positions, low, high, color="tab:blue", alpha=0.2, label="10th to 90th percentile over classes")
     ax.plot(positions, mean, color="tab:blue", label="mean over classes")
     ax.set(ylabel=ylabel)
-    ax.set_title(title, fontsize=10)
+    ax.set_title(textwrap.fill(title, 70), fontsize=10)  # wrapped: a long title never runs off the figure
     ax.grid(alpha=0.3)
     ax.legend(loc="upper left", fontsize=8)
     # the pruning targets in a panel of their own, so no label can cover the curve

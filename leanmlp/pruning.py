@@ -24,6 +24,13 @@ def target_slug(target):
     return f"{kind}{value}"
 
 
+def target_label(slug):
+    """A target's slug in words: 'total89300' -> 'total 89,300', 'per_class2000' -> 'per class 2,000'."""
+    kind = slug.rstrip("0123456789.")
+    value = slug[len(kind):]
+    return f"{kind.replace('_', ' ')} {float(value):,g}" if value else slug
+
+
 def class_quotas(class_sizes, target, reference_size):
     """Samples to keep per class for a target dict with one key of ``TARGET_KINDS``.
 

@@ -6,7 +6,7 @@ import numpy as np
 from leanmlp.atomic import save_figure
 from leanmlp.datasets import load_labelled
 from leanmlp.plots import sorted_score_figure
-from leanmlp.pruning import within_class_quantiles
+from leanmlp.pruning import target_label, within_class_quantiles
 from leanmlp.stage import job_label, run_stage, stage_logger
 
 
@@ -17,6 +17,7 @@ def main(logger):
     n_classes = len(train.characters)
     shares = {}
     for label, path in zip(snakemake.params.target_labels, snakemake.input.kept):
+        label = target_label(label)
         with np.load(path) as f:
             present = f["class_sizes"] > 0
             shares[label] = f["quotas"][present] / f["class_sizes"][present]

@@ -4,7 +4,7 @@ import pytest
 from leanmlp.exceptions import ConfigError
 from leanmlp.pca import fit_pca
 from leanmlp.pruning import (class_means, class_quotas, classes_kept_whole, distances_to_class_mean,
-                             extremes_per_class, keep_lowest_per_class, prune_to_target, pruning_summary,
+                             extremes_per_class, keep_lowest_per_class, prune_to_target, pruning_summary, target_label,
                              within_class_quantiles,
                              reconstruction_rmse, target_slug)
 
@@ -109,3 +109,9 @@ def test_extremes():
     scores = np.array([5.0, 1.0, 9.0, 3.0])
     closest, furthest = extremes_per_class(scores, np.zeros(4, int), [0], n=2)[0]
     assert closest.tolist() == [1, 3] and furthest.tolist() == [2, 0]
+
+
+def test_a_targets_label_reads_as_words():
+    assert target_label("total89300") == "total 89,300"
+    assert target_label("per_class2000") == "per class 2,000"
+    assert target_label("fraction0.94") == "fraction 0.94"

@@ -19,7 +19,7 @@ from conftest import REPO, WorkflowCopy
 
 pytestmark = pytest.mark.workflow
 CLUSTER_SCRIPTS = REPO.parent / "shared" / "cluster"
-LOCAL_RULES = {"collect", "curves", "tables", "report"}  # run on the submitting host
+LOCAL_RULES = {"effective_config", "collect", "curves", "tables", "report"}  # run on the submitting host
 
 
 def cannot_start_cluster():
@@ -91,10 +91,10 @@ def demo_one_setting(workflow):
     demo through SLURM takes 6 minutes here, too long beside the rest of CI."""
     config = yaml.safe_load((workflow / "config/demo.yaml").read_text())
     config["mlp"]["default_settings"] = ["adam_lr0.001"]
-    # one seed per run: the claims' extra seeds add nothing to what this test proves
+    # one seed per run: the extra seeds of the claims and hypotheses add nothing to what this test proves
     experiments = yaml.safe_load((workflow / config["mlp"]["experiments"]).read_text())
-    for role in experiments["roles"].values():
-        role.pop("seeds", None)
+    for declared in [*experiments["roles"].values(), *experiments["runs"].values()]:
+        declared.pop("seeds", None)
     (workflow / "slurm_experiments.yaml").write_text(yaml.safe_dump(experiments, sort_keys=False))
     config["mlp"]["experiments"] = "slurm_experiments.yaml"
     (workflow / "slurm_demo.yaml").write_text(yaml.safe_dump(config))
@@ -113,9 +113,9 @@ def test_demo_through_slurm_equals_a_local_run(slurm_cluster, tmp_path):
 
     job_ids = {}
     for log in (cluster / "results/demo/logs").rglob("*.log"):
-        rule = log.relative_to(cluster / "results/demo/logs").parts[0].removesuffix(".log").split("_")[0]
+        name = log.relative_to(cluster / "results/demo/logs").parts[0].removesuffix(".log")  # <rule>[_<job>]
         match = re.search(r"as SLURM job (\d+)", log.read_text())
-        if rule not in LOCAL_RULES:
+        if not any(name == rule or name.startswith(f"{rule}_") for rule in LOCAL_RULES):
             assert match, f"{log} ran outside SLURM"
             job_ids[str(log)] = match[1]
     squeue = subprocess.run(["squeue", "--states=all", "-h", "-o", "%i %T"], capture_output=True, text=True,

@@ -216,9 +216,10 @@ def test_changing_one_pruning_target_redoes_only_that_target(demo_run):
     (demo_run / "changed.yaml").write_text(yaml.safe_dump(config))
     planned = planned_jobs(demo_run, "changed.yaml")
     # the new target's file and projection, its table-4 run under both settings (one seed each),
-    # the RMSE summary and figure 15, and the tables and report that gather everything
+    # the RMSE summary and figure 15, the tables and report that gather everything, and the
+    # record of the config the results folder was made with
     assert planned == {"prune": 1, "project_pruned": 1, "train_mlp": 2, "pruning_summary": 1, "score_figure": 1,
-                       "memory": 1, "collect": 1, "tables": 1, "report": 1, "all": 1}
+                       "memory": 1, "collect": 1, "tables": 1, "report": 1, "effective_config": 1, "all": 1}
 
 
 def test_the_report_has_no_nan_cell_and_no_relative_bound_below_minus_100_percent(demo_run):
