@@ -19,7 +19,16 @@ from conftest import REPO, WorkflowCopy
 
 pytestmark = pytest.mark.workflow
 CLUSTER_SCRIPTS = REPO.parent / "shared" / "cluster"
-LOCAL_RULES = {"effective_config", "collect", "curves", "tables", "report"}  # run on the submitting host
+def local_rules():
+    """The rules the workflow runs on the submitting host (its `localrules:` lists)."""
+    names = set()
+    for path in (REPO / "workflow/rules").glob("*.smk"):
+        for block in re.findall(r"^localrules:\n((?:    \w+,?\n)+)", path.read_text(), re.MULTILINE):
+            names.update(re.findall(r"\w+", block))
+    return names
+
+
+LOCAL_RULES = local_rules()
 
 
 def cannot_start_cluster():

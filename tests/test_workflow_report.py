@@ -241,7 +241,10 @@ def test_the_demo_terminal_is_readable(tmp_path):
     assert len(lines) <= 1400, len(lines)
     job_lines = [line for line in lines if re.match(r"\d\d:\d\d:\d\d \[", line)]
     training = [line for line in job_lines if line[10:].startswith("train_mlp")]
-    assert len(training) == 4 * TRAINING_JOBS  # a start line, two epochs, one closing line each
+    # a start line, a line after each third of the epochs it runs, one closing line: each tagged
+    assert sum("] training " in line for line in training) == TRAINING_JOBS
+    assert sum("] done in " in line for line in training) == TRAINING_JOBS
+    assert len(training) <= 4 * TRAINING_JOBS + sum("DIVERGED" in line for line in training)
     assert all(re.match(r"\d\d:\d\d:\d\d \[train_mlp [\w.]+/[\w.~-]+/seed\d+\] ", line) for line in training)
     assert all(re.match(r"\d\d:\d\d:\d\d \[baseline \w+\] ", line) for line in job_lines if "[baseline" in line)
     assert "The report: results/demo/report.md" in lines[-3] + lines[-2] + lines[-1]

@@ -1,8 +1,15 @@
 # Aggregation, figures 1-11/16/17, tables 1-4 and the reproduction report.
 
 
+# Cheap jobs (a summary, a figure, a table) run on the submitting host, never in a cluster's queue.
 localrules:
     effective_config,
+    split_summary,
+    pca_summary,
+    pca_figure,
+    pruning_summary,
+    class_extremes,
+    score_figure,
     collect,
     curves,
     tables,
