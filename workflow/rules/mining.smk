@@ -126,8 +126,6 @@ rule prune:
     wildcard_constraints:
         method="|".join(PRUNING_METHODS),
         target="[^/]+",
-    group:
-        "projections"
     conda:
         "../envs/leanmlp.yaml"
     resources:

@@ -6,6 +6,7 @@ localrules:
     effective_config,
     split_summary,
     pca_summary,
+    prune,
     pca_figure,
     pruning_summary,
     class_extremes,
