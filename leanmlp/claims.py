@@ -35,6 +35,7 @@ POWER = 0.8  # for the smallest effect an inconclusive verdict could have detect
 MEASURED_ON = {"final_train_acc": ("train",), "final_valid_acc": ("valid",), "best_valid_acc": ("valid",),
                "test_acc_final": ("test",), "test_acc_best_valid": ("test",),
                "generalisation_gap": ("train", "valid")}
+SPLIT_ACCURACY = {"train": "final_train_acc", "valid": "final_valid_acc"}  # the accuracies of the gap
 
 # Measures computed from the per-seed results rather than read from them.
 DERIVED_MEASURES = {
@@ -164,8 +165,6 @@ def sampling_variance(claim, jobs, setting, runs, sizes):
             total += binomial_variance(accuracy, sizes[split])
     return total
 
-
-SPLIT_ACCURACY = {"train": "final_train_acc", "valid": "final_valid_acc"}  # the accuracies of the gap
 
 
 def judge_claim(claim, jobs, roles, setting, sizes=None, level=0.95):

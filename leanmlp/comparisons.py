@@ -13,6 +13,7 @@ parses, so a missing run, role, measure or reference key fails before any job);
 
 import difflib
 import math
+import string
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -281,19 +282,19 @@ def sources(comparison, data):
     return [("", convolution_multiplications(**ours["convolution"]), {})]
 
 
+class QuantityFormatter(string.Formatter):
+    """Fills a quantity's placeholders; an absent or missing value reads '?', whatever its format spec."""
+
+    def get_value(self, key, args, kwargs):
+        return kwargs.get(key)
+
+    def format_field(self, value, format_spec):
+        return "?" if value is None else super().format_field(value, format_spec)
+
+
 def quantity_text(comparison, extra):
-    """The quantity with its placeholders filled; a missing value reads '?'."""
-    fields = {**comparison.fields, **extra}
-
-    class Missing(dict):
-        def __missing__(self, key):
-            return "?"
-
-    try:
-        return comparison.quantity.format_map(Missing(fields))
-    except (ValueError, TypeError):  # a format spec such as ':,' on a missing value
-        filled = {key: ("?" if value is None else value) for key, value in fields.items()}
-        return comparison.quantity.replace(":,}", "}").format_map(Missing(filled))
+    """The quantity with its placeholders filled ({row}, {n_train:,}, {paper[model]}, ...)."""
+    return QuantityFormatter().format(comparison.quantity, **comparison.fields, **extra)
 
 
 def verdict(paper, ours, tolerance=ACCURACY_TOLERANCE):

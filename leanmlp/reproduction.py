@@ -134,16 +134,16 @@ def setting_accuracies(comparisons):
     return accuracy.assign(abs_difference=accuracy.difference.astype(float).abs())
 
 
-def best_setting(comparisons):
+def best_setting(comparisons, agreement):
     """Which setting reproduces the paper's accuracies best, judged by a paired t-test over the
     distinct numbers compared under both the best and the runner-up setting: one item per
     (our run and measure, the paper's number), so a number the report shows twice (a table row
     that is also a figure's) counts once. Returns {best, runner_up, n_items, best_difference,
-    runner_up_difference, t, p} (None where there is nothing to compare)."""
+    runner_up_difference, t, p} (None where there is nothing to compare).
+    agreement : ``setting_agreement(comparisons)``, the settings ranked."""
     accuracy = setting_accuracies(comparisons)
     if accuracy.empty:
         return None
-    agreement = setting_agreement(comparisons)
     best = agreement.index[0]
     result = {"best": best, "runner_up": None, "best_difference": float(agreement.mean_abs_difference.iloc[0])}
     if len(agreement) < 2:
@@ -268,7 +268,7 @@ def report_context(inputs, claims_table, comparisons, agreement, header, appendi
         "n_verdicts": len(claims_table),
         "claim_level": float(claims_table.level.iloc[0]) if len(claims_table) else None,
         "claims_overview": claims_overview(claims_table, ctx["claims"]) if len(claims_table) else None,
-        "best_setting": best_setting(comparisons),
+        "best_setting": best_setting(comparisons, agreement),
         "agreement": markdown_table(agreement.reset_index(), floatfmt=".4f") if len(agreement) else None,
         "record": record_runs(inputs, counts.valid.max() / counts.valid.sum()),
         "claims": judged_claims(claims_table, ctx["claims"]) if len(claims_table) else [],

@@ -7,7 +7,8 @@ import numpy as np
 import pandas as pd
 
 from leanmlp.reporting import markdown_table
-from leanmlp.reproduction import best_setting, comparisons_markdown, render_report, train_column, verdict_counts
+from leanmlp.reproduction import (best_setting, comparisons_markdown, render_report, setting_agreement,
+                                  train_column, verdict_counts)
 
 
 def minimal_context(**changes):
@@ -33,7 +34,7 @@ def comparisons_of(differences, repeated=0):
 
 
 def rendered_setting(comparisons):
-    text = render_report(minimal_context(best_setting=best_setting(comparisons)))
+    text = render_report(minimal_context(best_setting=best_setting(comparisons, setting_agreement(comparisons))))
     return text.split("## Which optimizer setting reproduces the paper best")[1].split("##")[0].strip()
 
 
@@ -47,7 +48,8 @@ def test_the_best_setting_is_named_only_when_a_paired_test_over_distinct_numbers
     text = rendered_setting(comparisons_of(noisy))
     assert text.startswith("Neither setting reproduces clearly better") and "paired t-test" in text
     # a number shown twice counts once
-    assert best_setting(comparisons_of(clear, repeated=5))["n_items"] == 30
+    repeated = comparisons_of(clear, repeated=5)
+    assert best_setting(repeated, setting_agreement(repeated))["n_items"] == 30
     assert rendered_setting(comparisons_of({"sgd": [0.01]})) == "Only `sgd` was compared."
 
 
