@@ -125,10 +125,27 @@ class Matrix:
 TABLES = ("table1", "table2_mlp", "table3", "table4")
 
 
+def input_target(where, text, mining_targets):
+    """(method, slug) of a declared input: ``METHOD/#N`` is target N (1-based, in the config's
+    order), ``METHOD/SLUG`` a target by its slug ('mean_distance/proportional0.5')."""
+    method, _, target = text.partition("/")
+    if method not in mining_targets:
+        raise unknown_name("pruning method", method, mining_targets, f"{where}.input")
+    slugs = mining_targets[method]
+    if not target.startswith("#"):
+        if target not in slugs:
+            raise unknown_name(f"{method} target", target, slugs, f"{where}.input")
+        return method, target
+    number = target[1:]
+    if not number.isdigit() or not 1 <= int(number) <= len(slugs):
+        raise ConfigError(f"{where}.input {text!r}: the config has {method} targets #1..#{len(slugs)}")
+    return method, slugs[int(number) - 1]
+
+
 def resolve_run(where, spec, runs, mining_targets):
     """The run a declaration names: a run's name, ``{run: NAME}``, or ``{model_of: NAME,
-    input: METHOD/#N}`` for the run that trains NAME's model on target N (1-based, in the
-    config's order) of a pruning method."""
+    input: METHOD/#N or METHOD/SLUG}`` for the run that trains NAME's model on that target of a
+    pruning method."""
     if isinstance(spec, str) or "run" in spec:
         name = spec if isinstance(spec, str) else spec["run"]
         if name not in runs:
@@ -137,16 +154,10 @@ def resolve_run(where, spec, runs, mining_targets):
     base = spec["model_of"]
     if base not in runs:
         raise unknown_name("run", base, runs, f"{where}.model_of")
-    method, _, number = spec["input"].partition("/#")
-    if method not in mining_targets:
-        raise unknown_name("pruning method", method, mining_targets, f"{where}.input")
-    slugs = mining_targets[method]
-    if not number.isdigit() or not 1 <= int(number) <= len(slugs):
-        raise ConfigError(f"{where}.input {spec['input']!r}: the config has {method} targets "
-                          f"#1..#{len(slugs)}")
-    found = variant_runs(runs, base, method, [slugs[int(number) - 1]])
+    method, slug = input_target(where, spec["input"], mining_targets)
+    found = variant_runs(runs, base, method, [slug])
     if not found:
-        raise ConfigError(f"{where}: no run trains {base!r}'s model on {method}/{slugs[int(number) - 1]}")
+        raise ConfigError(f"{where}: no run trains {base!r}'s model on {method}/{slug}")
     return found[0]
 
 
@@ -194,8 +205,10 @@ def table_run(where, spec, runs, mining_targets):
     """A paper table's run, or None for a row on a pruning target this config does not have
     (fewer targets than the paper): the row stays in the table, not run."""
     if isinstance(spec, dict) and "input" in spec:
-        method, _, number = spec["input"].partition("/#")
-        if method in mining_targets and number.isdigit() and int(number) > len(mining_targets[method]):
+        method, _, target = spec["input"].partition("/")
+        number = target.removeprefix("#")
+        if method in mining_targets and number != target and number.isdigit() \
+                and int(number) > len(mining_targets[method]):
             return None
     return resolve_run(where, spec, runs, mining_targets)
 

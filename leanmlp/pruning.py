@@ -3,19 +3,24 @@
 Two scores, as in the paper (section 4.5.2): the Euclidean distance of a sample to its
 class mean, and the root-mean-square error of its reconstruction from a PCA projection.
 
-Targets (how many samples to keep) are given per class, as a total, or as a fraction of a
-reference size. A total is shared as evenly as the classes allow ("water-filling"): every
-class keeps min(its size, q) samples for the largest cap q that fits, and the few samples
-left over go one each to the lowest-numbered classes still above the cap. So a total is
-met exactly whenever the data holds that many samples, and a class smaller than its share
+Targets (how many samples to keep) are given per class, as a total, as a fraction of a
+reference size, or as a fraction kept of every class (``proportional``). A total is shared
+as evenly as the classes allow ("water-filling"): every class keeps min(its size, q)
+samples for the largest cap q that fits, and the few samples left over go one each to the
+lowest-numbered classes still above the cap. So a total is met exactly whenever the data
+holds that many samples, and a class smaller than its share
 keeps all of its samples (recorded as short in the summary), never more.
+
+A ``proportional`` target keeps the class prior instead: every class keeps the same share of
+its samples, the rounding shared out by largest remainder, so an unbalanced set stays as
+unbalanced as it was (the others make it more balanced, by cutting the large classes first).
 """
 
 import numpy as np
 
 from .exceptions import ConfigError
 
-TARGET_KINDS = ("per_class", "total", "fraction")
+TARGET_KINDS = ("per_class", "total", "fraction", "proportional")
 
 
 def target_slug(target):
@@ -49,9 +54,12 @@ def class_quotas(class_sizes, target, reference_size):
                               f"it would keep all {class_sizes.sum()} samples and prune nothing; give a count below "
                               f"{class_sizes.max()}, or {{fraction: 1.0}} to keep everything on purpose")
         return np.minimum(class_sizes, value)
+    if kind in ("fraction", "proportional"):
+        if not (isinstance(value, (int, float)) and 0.0 < value <= 1.0):
+            raise ConfigError(f"{kind} target must be in (0, 1], got {value!r}")
+    if kind == "proportional":
+        return proportional_quotas(class_sizes, int(round(value * class_sizes.sum())))
     if kind == "fraction":
-        if not 0.0 < value <= 1.0:
-            raise ConfigError(f"fraction target must be in (0, 1], got {value}")
         total = int(round(value * reference_size))
     else:
         total = value
@@ -68,6 +76,17 @@ def class_quotas(class_sizes, target, reference_size):
     quotas = np.minimum(class_sizes, low)
     leftover = total - quotas.sum()
     quotas[np.flatnonzero(class_sizes > low)[:leftover]] += 1
+    return quotas
+
+
+def proportional_quotas(class_sizes, total):
+    """Quotas summing to ``total`` in proportion to ``class_sizes``: each class keeps the floor of
+    its share, and the samples left over go to the largest remainders (ties to the lower class)."""
+    shares = class_sizes * total / class_sizes.sum()
+    quotas = np.floor(shares).astype(np.int64)
+    leftover = total - quotas.sum()
+    by_remainder = np.lexsort((np.arange(len(shares)), -(shares - quotas)))
+    quotas[by_remainder[:leftover]] += 1
     return quotas
 
 

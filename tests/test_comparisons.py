@@ -19,7 +19,8 @@ from leanmlp.matrix import job_hyperparameters, mlp_settings, plan_matrix
 from leanmlp.reporting import aggregate_seeds, paper_rows_table
 from leanmlp.reproduction import ReportInputs, paper_comparisons
 
-TARGETS = {"mean_distance": ["fraction0.94", "fraction0.893", "fraction0.82", "fraction0.7", "fraction0.5"],
+TARGETS = {"mean_distance": ["fraction0.94", "fraction0.893", "fraction0.82", "fraction0.7", "fraction0.5",
+                             "proportional0.5"],
            "rmse": ["fraction0.893", "fraction0.82", "fraction0.7", "fraction0.5"]}
 VARIANTS = ["raw", "pca"] + [f"{m}/{s}" for m, slugs in TARGETS.items() for s in slugs]
 BASELINES = ["rf20", "rf50", "rf100", "tree", "logreg_ovr", "pca_rf20", "pca_rf50", "pca_rf100"]

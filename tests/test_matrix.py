@@ -10,7 +10,8 @@ from conftest import REPO
 from leanmlp.exceptions import ConfigError
 from leanmlp.matrix import job_hyperparameters, mlp_settings, plan_matrix, plan_matrix_of
 
-TARGETS = {"mean_distance": ["total94000", "total89300"], "rmse": ["total89300", "total82000"]}
+TARGETS = {"mean_distance": ["total94000", "total89300", "total82000", "total70000", "total50000", "proportional0.5"],
+           "rmse": ["total89300", "total82000", "total70000", "total50000"]}
 VARIANTS = ["raw", "pca"] + [f"{m}/{s}" for m, slugs in TARGETS.items() for s in slugs]
 
 
@@ -27,6 +28,9 @@ def test_roles_resolve_to_runs_and_bring_their_seeds():
     matrix = plan(paper_experiments())
     assert matrix.roles["first_mean_distance"] == "table3_mean_distance-input~mean_distance.total94000"
     assert matrix.roles["first_rmse"] == "table4_rmse-input~rmse.total89300"
+    # a target by its slug, and by its number
+    assert matrix.roles["proportional_mean_distance"] == "table3_mean_distance-input~mean_distance.proportional0.5"
+    assert matrix.roles["last_mean_distance"] == "table3_mean_distance-input~mean_distance.total50000"
     assert matrix.seeds["h3x128"] == [0, 1, 2] and matrix.seeds["h1x32"] == [0]
     assert matrix.seeds[matrix.roles["record"]] == [0]
     # every claim's roles get at least 3 seeds in the paper's file
@@ -61,7 +65,9 @@ def test_shuffling_runs_figures_tables_and_roles_changes_nothing():
 
 @pytest.mark.parametrize("edit, message", [
     (lambda e: e["roles"]["plain"].update(run="h3x12"), "roles.plain: unknown run 'h3x12'; did you mean 'h3x128'"),
-    (lambda e: e["roles"]["first_rmse"].update(input="rmse/#9"), "rmse targets #1..#2"),
+    (lambda e: e["roles"]["first_rmse"].update(input="rmse/#9"), "rmse targets #1..#4"),
+    (lambda e: e["roles"]["last_rmse"].update(input="rmse/total5000"),
+     "roles.last_rmse.input: unknown rmse target 'total5000'; did you mean 'total50000'"),
     (lambda e: e["figures"].update({6: "h3x182"}), "figures.6: unknown run 'h3x182'"),
     (lambda e: e["table1"].update({2: "h1x23"}), "table1.2: unknown run 'h1x23'"),
     (lambda e: e["table3"].update({2: {"model_of": "best_pac", "input": "mean_distance/#1"}}),
@@ -131,7 +137,16 @@ def test_hyperparameters_are_listed_in_one_order_whatever_the_files_order():
 
 
 def test_a_table_row_on_a_target_the_config_lacks_stays_in_the_table_not_run():
-    matrix = plan(paper_experiments())  # TARGETS has 2 mean-distance targets; table 3 names 5
+    experiments = paper_experiments()
+    few = {"mean_distance": TARGETS["mean_distance"][:2], "rmse": TARGETS["rmse"][:2]}
+    # without the roles and the judged items on the targets this config lacks
+    lacking = {"last_mean_distance", "last_rmse", "proportional_mean_distance"}
+    experiments["roles"] = {role: spec for role, spec in experiments["roles"].items() if role not in lacking}
+    for judged in ("claims", "hypotheses"):
+        experiments[judged] = [item for item in experiments[judged]
+                               if not lacking & {item["of"], item.get("minus"), item.get("relative_to")}]
+    matrix = plan_matrix(experiments, {**mlp_settings(experiments, {}), "seeds": [0]}, few,
+                         ["raw", "pca"] + [f"{m}/{s}" for m, slugs in few.items() for s in slugs])
     assert matrix.tables["table3"][3] == "table3_mean_distance-input~mean_distance.total89300"
     assert matrix.tables["table3"][4] is None and matrix.tables["table3"][6] is None
     assert None not in matrix.figure16

@@ -32,6 +32,7 @@ def test_totals_are_met_exactly(sizes, target, expected):
     ({"total": 200}, "asks for 200 samples; 160 are available"),
     ({"per_class": 0}, "per_class target must be a count >= 1"),
     ({"fraction": 1.5}, r"fraction target must be in \(0, 1\]"),
+    ({"proportional": 0}, r"proportional target must be in \(0, 1\], got 0"),
     ({"total": 5, "per_class": 2}, "one of"),
     ({"closest": 5}, "one of"),
     ({"per_class": 100}, r"per_class target 100 is no smaller than the largest class \(100\): it would keep all "
@@ -40,6 +41,25 @@ def test_totals_are_met_exactly(sizes, target, expected):
 def test_bad_targets(target, message):
     with pytest.raises(ConfigError, match=message):
         class_quotas([10, 50, 100], target, 160)
+
+
+@pytest.mark.parametrize("sizes, fraction, expected", [
+    ([10, 50, 100], 0.5, [5, 25, 50]),                      # the same share of every class
+    ([3, 3, 3], 0.5, [2, 1, 1]),                            # round(4.5) = 4: 4/3 each, the one left to class 0
+    ([7, 1, 13], 0.3, [2, 0, 4]),                           # 6 kept: shares 2, 0.29, 3.71; the one left to 3.71
+    ([2076, 5518, 358], 1.0, [2076, 5518, 358]),
+])
+def test_proportional_keeps_the_class_prior(sizes, fraction, expected):
+    quotas = class_quotas(sizes, {"proportional": fraction}, reference_size=10**6)  # no reference: a share of the set
+    assert quotas.tolist() == expected
+    assert quotas.sum() == round(fraction * sum(sizes))
+
+
+def test_proportional_against_equal_size_on_an_unbalanced_set():
+    """The cut that motivates the hypothesis: equal sizes take the large class's samples first."""
+    sizes = [900, 100]
+    assert class_quotas(sizes, {"total": 500}, 1000).tolist() == [400, 100]
+    assert class_quotas(sizes, {"proportional": 0.5}, 1000).tolist() == [450, 50]
 
 
 def test_slugs():
