@@ -14,6 +14,10 @@ setting it gets the mean, the standard deviation over seeds and an interval, and
 - not run: a run it needs has no result (never decided by a NaN);
 - diverged: a run it measures diverged, so its accuracy or time says nothing.
 
+Two more kinds compare with results no seed varies: ``minus_best_baseline`` subtracts the best
+scikit-learn baseline's result (one fit; its split's sampling error is added), and a ``fact``
+claim compares two training sets' sizes, which are exact (no interval: the value decides).
+
 The interval holds two sources of uncertainty: the spread over seeds, and the sampling error
 of the split an accuracy is measured on (binomial, p(1 - p) / n, added for each model; the
 same images score every seed, so more seeds do not shrink it). Its level is corrected for the
@@ -21,6 +25,7 @@ number of verdicts read together (Bonferroni: each is a 1 - 0.05 / m interval).
 """
 
 import math
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -36,6 +41,17 @@ MEASURED_ON = {"final_train_acc": ("train",), "final_valid_acc": ("valid",), "be
                "test_acc_final": ("test",), "test_acc_best_valid": ("test",),
                "generalisation_gap": ("train", "valid")}
 SPLIT_ACCURACY = {"train": "final_train_acc", "valid": "final_valid_acc"}  # the accuracies of the gap
+BASELINE_MEASURED_ON = {"valid_acc": "valid", "test_acc": "test"}  # a baseline's result keys
+EVERY_SETTING = "every setting"  # the setting column of a fact claim: sizes do not depend on the optimizer
+
+
+@dataclass
+class FixedResults:
+    """Results that no seed varies. baselines: {model: result dict}; facts: {fact: {run: value}},
+    a number of each run's training set (its size in MB, say)."""
+
+    baselines: dict = field(default_factory=dict)
+    facts: dict = field(default_factory=dict)
 
 # Measures computed from the per-seed results rather than read from them.
 DERIVED_MEASURES = {
@@ -134,11 +150,14 @@ def threshold_text(claim):
 
 def quantity_text(claim, roles):
     """What the claim measures, in words: 'test_acc_final of best_pca − best_raw (paired by seed)'."""
-    text = f"{claim['measure']} of {claim['of']} (`{roles[claim['of']]}`)"
+    text = f"{claim.get('measure', claim.get('fact'))} of {claim['of']} (`{roles[claim['of']]}`)"
     pairing = "paired by seed" if claim.get("pairing") == "paired" else \
         "unpaired: the seeds of the two runs start from unrelated weights"
     if "minus" in claim:
         text += f" − the same of {claim['minus']} (`{roles[claim['minus']]}`), {pairing}"
+    elif "minus_best_baseline" in claim:
+        text += (f" − {claim['minus_best_baseline']} of the best scikit-learn baseline (one fit; "
+                 "its split's sampling error added)")
     elif "relative_to" in claim:
         text += (f" ÷ the same of {claim['relative_to']} (`{roles[claim['relative_to']]}`) − 1, {pairing} "
                  "(geometric means; the interval is taken on the log ratios, so it stays above −100%)")
@@ -167,7 +186,27 @@ def sampling_variance(claim, jobs, setting, runs, sizes):
 
 
 
-def judge_claim(claim, jobs, roles, setting, sizes=None, level=0.95):
+def judge_fact(claim, roles, facts, result):
+    """A claim on an exact number of two runs' training sets: the value alone decides."""
+    values = facts.get(claim["fact"], {})
+    runs = [roles[claim[key]] for key in ("of", "minus", "relative_to") if key in claim]
+    missing = [run for run in runs if run not in values]
+    if missing:
+        return unjudged(result, NOT_RUN, f"no {claim['fact']} for `{missing[0]}`")
+    of = values[runs[0]]
+    value = of / values[runs[1]] - 1 if "relative_to" in claim else of - values[runs[1]] if "minus" in claim else of
+    return {**result, **seed_summary([value]), "exact": True,
+            "verdict": SUPPORTED if holds(value, claim) else NOT_SUPPORTED,
+            "note": f"exact: {' against '.join(f'{values[run]:.4g}' for run in runs)} ({claim['fact']})"}
+
+
+def best_baseline(key, baselines):
+    """(model, value) of the baseline with the highest ``key`` (ties: the first by name)."""
+    model = max(sorted(baselines), key=lambda name: baselines[name][key])
+    return model, float(baselines[model][key])
+
+
+def judge_claim(claim, jobs, roles, setting, sizes=None, level=0.95, fixed=None):
     """One claim under one optimizer setting: a dict with the summary and the verdict.
 
     jobs : one row per (setting, run, seed), as tables/mlp_jobs.csv (columns setting, run,
@@ -175,10 +214,14 @@ def judge_claim(claim, jobs, roles, setting, sizes=None, level=0.95):
     roles : {role: run}
     sizes : {split: number of images}, for the sampling error of accuracies (None: seeds only)
     level : the interval's confidence (``judge_claims`` corrects it for the number of verdicts)
+    fixed : ``FixedResults``, for claims on a baseline or a fact
     """
+    fixed = fixed or FixedResults()
     result = {"id": claim["id"], "setting": setting, "paper": claim["paper"],
               "quantity": quantity_text(claim, roles), "threshold": threshold_text(claim),
-              "seeds": [], "note": "", "level": level, "n_other": None}
+              "seeds": [], "note": "", "level": level, "n_other": None, "exact": False}
+    if "fact" in claim:
+        return judge_fact(claim, roles, fixed.facts, result)
     of = roles[claim["of"]]
     values_of, diverged_of = per_seed(jobs, setting, of, claim["measure"])
     other_role = claim.get("minus", claim.get("relative_to"))
@@ -206,6 +249,16 @@ def judge_claim(claim, jobs, roles, setting, sizes=None, level=0.95):
     if diverged:
         return unjudged(result, DIVERGED, "diverged: " + ", ".join(diverged))
 
+    baseline_variance = 0.0
+    if "minus_best_baseline" in claim:
+        key = claim["minus_best_baseline"]
+        if not fixed.baselines:
+            return unjudged(result, NOT_RUN, "no baseline has a result")
+        model, baseline = best_baseline(key, fixed.baselines)
+        result["quantity"] += f"; the best is {model} at {baseline:.4f}"
+        if sizes:
+            baseline_variance = binomial_variance(baseline, sizes[BASELINE_MEASURED_ON[key]])
+
     transform = np.log if relative else (lambda values: values)
     if other_role is None:
         groups = [values_of.dropna()]
@@ -219,6 +272,8 @@ def judge_claim(claim, jobs, roles, setting, sizes=None, level=0.95):
     if any(group.empty for group in groups):
         return unjudged(result, NOT_RUN, "no finite value")
     mean = float(groups[0].mean() - (groups[1].mean() if len(groups) == 2 else 0.0))
+    if "minus_best_baseline" in claim:
+        mean -= baseline
     seeds_used = sorted({int(s) for group in groups for s in group.index})
     result.update(seeds=seeds_used, n=len(groups[0]), n_other=len(groups[1]) if len(groups) == 2 else None)
     back = math.expm1 if relative else (lambda value: value)
@@ -227,19 +282,20 @@ def judge_claim(claim, jobs, roles, setting, sizes=None, level=0.95):
         verdict = SUPPORTED if holds(value, claim) else NOT_SUPPORTED
         return {**result, "mean": value, "std": math.nan, "ci_low": math.nan, "ci_high": math.nan, "se": math.nan,
                 "verdict": verdict, "note": "single-seed indication: no spread to judge it against"}
-    fixed = sampling_variance(claim, jobs, setting, runs, sizes)
-    low, high, se, df = combined_interval(mean, [(float(g.std(ddof=1)), len(g)) for g in groups], fixed, level)
+    sampling = sampling_variance(claim, jobs, setting, runs, sizes) + baseline_variance
+    low, high, se, df = combined_interval(mean, [(float(g.std(ddof=1)), len(g)) for g in groups], sampling, level)
     if claim["measure"] in MEASURED_ON and not relative:  # an accuracy lies in [0, 1], a difference in [-1, 1]
-        floor = -1.0 if other_role is not None or claim["measure"] == "generalisation_gap" else 0.0
+        compared = other_role is not None or "minus_best_baseline" in claim
+        floor = -1.0 if compared or claim["measure"] == "generalisation_gap" else 0.0
         low, high = max(low, floor), min(high, 1.0)
     std = float(np.expm1(groups[0]).std(ddof=1)) if relative and len(groups) == 1 else float(groups[0].std(ddof=1))
     result.update(mean=back(mean), ci_low=back(low), ci_high=back(high), std=std, se=se,
-                  sampling_se=math.sqrt(fixed))
+                  sampling_se=math.sqrt(sampling))
     verdict = interval_verdict(back(low), back(high), claim)
     if verdict == INCONCLUSIVE:
         effect = detectable_effect(se, df, level)
         shown = f"{100 * math.expm1(effect):.1f}%" if relative else f"{effect:.4f}"
-        sources = "its seeds and the split's images" if fixed else "its seeds"
+        sources = "its seeds and the split's images" if sampling else "its seeds"
         result["note"] = (f"underpowered: {sources} could have detected only a true distance of {shown} or more "
                           f"from the threshold ({POWER:.0%} power)")
     return {**result, "verdict": verdict}
@@ -250,13 +306,16 @@ def family_level(n_verdicts, alpha=FAMILY_ALPHA):
     return 1 - alpha / max(n_verdicts, 1)
 
 
-def judge_claims(claims, jobs, roles, settings, sizes=None):
-    """Every claim under its settings (its own ``settings``, else ``settings``), as a DataFrame
-    in the declared order, each interval at the Bonferroni-corrected level for all of them.
-    roles : {name: run} of every name the claims use (roles, and runs for hypotheses)"""
-    verdicts = [(claim, setting) for claim in claims for setting in claim.get("settings", settings)]
+def judge_claims(claims, jobs, roles, settings, sizes=None, fixed=None):
+    """Every claim under its settings (its own ``settings``, else ``settings``; a fact claim
+    once, for every setting), as a DataFrame in the declared order, each interval at the
+    Bonferroni-corrected level for all of them.
+    roles : {name: run} of every name the claims use (roles, and runs for hypotheses)
+    fixed : ``FixedResults`` (baselines and facts) for the claims that use them"""
+    verdicts = [(claim, setting) for claim in claims
+                for setting in ([EVERY_SETTING] if "fact" in claim else claim.get("settings", settings))]
     level = family_level(len(verdicts))
-    return pd.DataFrame([judge_claim(claim, jobs, roles, setting, sizes, level) for claim, setting in verdicts],
+    return pd.DataFrame([judge_claim(claim, jobs, roles, setting, sizes, level, fixed) for claim, setting in verdicts],
                         columns=None if verdicts else ["id", "setting", "verdict", "level"])
 
 
@@ -275,6 +334,8 @@ def interval_text(row, percent=False, signed=True):
     signed=False an absolute value without a sign."""
     if row["n"] == 0:
         return "—"
+    if row.get("exact"):
+        return f"{number_text(row['mean'], percent, signed)} (exact)"
     other = row.get("n_other")
     other = None if other is None or (isinstance(other, float) and math.isnan(other)) else int(other)
     n = int(row["n"])
@@ -294,6 +355,6 @@ def interval_text(row, percent=False, signed=True):
 
 def verdict_text(row):
     text = f"**{row['verdict']}**"
-    if row["n"] == 1 and row["verdict"] in (SUPPORTED, NOT_SUPPORTED):
+    if row["n"] == 1 and not row.get("exact") and row["verdict"] in (SUPPORTED, NOT_SUPPORTED):
         text += " (single seed)"
     return text

@@ -38,7 +38,7 @@ BASELINE_MEASURES = ("valid_acc", "test_acc", "fit_seconds")
 # take the training set a role trains on (``variant_of``).
 FACTS = ("train_size", "valid_size", "test_size", "train_per_class", "valid_per_class", "train_disk_mb",
          "all_splits_disk_mb", "pca_components", "pca_explained_variance")
-VARIANT_FACTS = ("training_set_mb", "share_of_raw")
+VARIANT_FACTS = ("training_set_mb", "training_data_mb", "share_of_raw")
 BASELINE_ROWS = "baselines"  # a table declaration whose rows are the reference table's baseline models
 
 
@@ -204,8 +204,15 @@ def data_facts(split, pca, memory):
         "pca_components": k,
         "pca_explained_variance": float(np.sum(pca["explained_variance_ratio"][:k])),
         "training_set_mb": ((training_set["memory"] + training_set["transform"]) / 1e6).to_dict(),
+        "training_data_mb": (training_set["memory"] / 1e6).to_dict(),  # without the PCA transform
         "share_of_raw": training_set["share_of_raw"].to_dict(),
     }
+
+
+def run_facts(facts, run_inputs):
+    """{fact: {run: value}} of the VARIANT_FACTS, for the runs whose input variant has one."""
+    return {name: {run: facts[name][variant] for run, variant in run_inputs.items() if variant in facts[name]}
+            for name in VARIANT_FACTS}
 
 
 def convolution_multiplications(size, kernel, stride, padding, kernels):

@@ -15,9 +15,9 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from .claims import SUPPORTED, interval_text, judge_claims, per_seed, seed_summary, verdict_text
+from .claims import SUPPORTED, FixedResults, interval_text, judge_claims, per_seed, seed_summary, verdict_text
 from .comparisons import (ACCURACY_VERDICTS, ComparisonData, data_facts, evaluate_comparisons, expand_comparisons,
-                          missing)
+                          missing, run_facts)
 from .provenance import describe
 from .reporting import markdown_table
 
@@ -185,9 +185,10 @@ def record_runs(inputs, majority_share):
 def claim_value_text(row, claim):
     """A claim's number as a reader wants it: the interval over seeds, a relative change in
     percent, or for divergence and diverged runs the plain count or note."""
-    if claim["measure"] == "diverged" or row["verdict"] == "diverged":
+    if claim.get("measure") == "diverged" or row["verdict"] == "diverged":
         return row["note"]
-    return interval_text(row, percent="relative_to" in claim, signed="minus" in claim or "relative_to" in claim)
+    compared = any(key in claim for key in ("minus", "relative_to", "minus_best_baseline"))
+    return interval_text(row, percent="relative_to" in claim, signed=compared)
 
 
 def judged_claims(claims_table, claims):
@@ -299,12 +300,14 @@ def prepare(inputs):
     """The judged claims, the comparisons, the per-setting agreement and the judged hypotheses."""
     ctx = inputs.context
     sizes = {name: split["n_samples"] for name, split in inputs.split["splits"].items()}
-    claims_table = judge_claims(ctx["claims"], inputs.jobs, ctx["roles"], ctx["settings"], sizes)
+    facts = data_facts(inputs.split, inputs.pca, inputs.memory)
+    fixed = FixedResults(inputs.baselines, run_facts(facts, ctx["run_inputs"]))
+    claims_table = judge_claims(ctx["claims"], inputs.jobs, ctx["roles"], ctx["settings"], sizes, fixed)
     names = {**{run: run for run in ctx["run_settings"]}, **ctx["roles"]}
     # a hypothesis is judged under the settings it names, else under every setting of its run
     hypotheses = [{**h, "settings": h.get("settings", ctx["run_settings"][names[h["of"]]])}
                   for h in ctx.get("hypotheses", [])]
-    hypotheses_table = judge_claims(hypotheses, inputs.jobs, names, ctx["settings"], sizes)
+    hypotheses_table = judge_claims(hypotheses, inputs.jobs, names, ctx["settings"], sizes, fixed)
     comparisons = paper_comparisons(inputs)
     agreement = setting_agreement(comparisons)
     return claims_table, comparisons, agreement, hypotheses_table

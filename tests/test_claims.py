@@ -184,3 +184,45 @@ def test_an_accuracy_interval_never_leaves_0_to_1():
     table = jobs([("h3x128_reg", s, 0.9, 0.85, test, False) for s, test in enumerate((0.95, 0.99, 0.999))])
     result = judge_claim(ACCURACY, table, ROLES, "sgd", sizes={"test": 200})
     assert result["ci_high"] == 1.0 and 0 <= result["ci_low"] < result["mean"]
+
+
+BEATS_BASELINES = {"id": "beats", "paper": "the MLP beats the other classifiers", "measure": "final_valid_acc",
+                   "of": "best", "minus_best_baseline": "valid_acc", "above": 0}
+
+
+def test_a_baseline_claim_subtracts_the_best_baseline_and_adds_its_sampling_error():
+    from leanmlp.claims import FixedResults
+
+    table = jobs([("h3x128_reg", s, 0.9, valid, 0.85, False) for s, valid in enumerate((0.860, 0.862, 0.864))])
+    fixed = FixedResults(baselines={"rf20": {"valid_acc": 0.779}, "rf100": {"valid_acc": 0.829},
+                                    "tree": {"valid_acc": 0.60}})
+    result = judge_claim(BEATS_BASELINES, table, ROLES, "sgd", sizes={"valid": 8161}, fixed=fixed)
+    assert result["mean"] == pytest.approx(0.862 - 0.829)
+    assert "the best is rf100 at 0.8290" in result["quantity"]
+    # the sampling error of both: the MLP's mean accuracy and the baseline's, on the valid split
+    expected = math.sqrt(0.862 * 0.138 / 8161 + 0.829 * 0.171 / 8161)
+    assert result["sampling_se"] == pytest.approx(expected, rel=1e-3)
+    assert result["verdict"] == "supported" and claim_value_text(result, BEATS_BASELINES).startswith("+0.0330")
+    # a baseline within the MLP's uncertainty makes it inconclusive, one above it refutes it
+    close = FixedResults(baselines={"rf100": {"valid_acc": 0.858}})
+    assert judge_claim(BEATS_BASELINES, table, ROLES, "sgd", sizes={"valid": 8161},
+                       fixed=close)["verdict"] == "inconclusive"
+    above = FixedResults(baselines={"rf100": {"valid_acc": 0.95}})
+    assert judge_claim(BEATS_BASELINES, table, ROLES, "sgd", fixed=above)["verdict"] == "not supported"
+    assert judge_claim(BEATS_BASELINES, table, ROLES, "sgd")["verdict"] == "not run"
+
+
+def test_a_fact_claim_is_exact_judged_once_for_every_setting():
+    from leanmlp.claims import EVERY_SETTING, FixedResults
+
+    claim = {"id": "memory", "paper": "64% less memory", "fact": "training_data_mb", "of": "best",
+             "relative_to": "plain", "within": {"of": -0.64, "margin": 0.05}}
+    fixed = FixedResults(facts={"training_data_mb": {"h3x128": 78.4, "h3x128_reg": 31.2}})
+    table = judge_claims([claim], jobs([]), ROLES, ["sgd", "adam"], fixed=fixed)
+    assert len(table) == 1 and table.setting.iloc[0] == EVERY_SETTING
+    row = table.iloc[0]
+    assert row["mean"] == pytest.approx(31.2 / 78.4 - 1) and row["verdict"] == "supported"
+    assert claim_value_text(row, claim) == "-60.2% (exact)" and "31.2 against 78.4 (training_data_mb)" in row["note"]
+    far = FixedResults(facts={"training_data_mb": {"h3x128": 78.4, "h3x128_reg": 60.0}})
+    assert judge_claim(claim, jobs([]), ROLES, EVERY_SETTING, fixed=far)["verdict"] == "not supported"
+    assert judge_claim(claim, jobs([]), ROLES, EVERY_SETTING)["verdict"] == "not run"
