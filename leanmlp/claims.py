@@ -153,7 +153,11 @@ def quantity_text(claim, roles):
     text = f"{claim.get('measure', claim.get('fact'))} of {claim['of']} (`{roles[claim['of']]}`)"
     pairing = "paired by seed" if claim.get("pairing") == "paired" else \
         "unpaired: the seeds of the two runs start from unrelated weights"
-    if "minus" in claim:
+    if "fact" in claim:
+        pairing = "exact (a size: no seeds, no sampling)"
+    if "fact" in claim and "relative_to" in claim:
+        text += f" ÷ the same of {claim['relative_to']} (`{roles[claim['relative_to']]}`) − 1, {pairing}"
+    elif "minus" in claim:
         text += f" − the same of {claim['minus']} (`{roles[claim['minus']]}`), {pairing}"
     elif "minus_best_baseline" in claim:
         text += (f" − {claim['minus_best_baseline']} of the best scikit-learn baseline (one fit; "

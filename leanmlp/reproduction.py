@@ -251,6 +251,16 @@ def seed_groups(run_seeds):
     return sorted((n, len(runs)) for n, runs in counts.items())
 
 
+def portable(record, root=None):
+    """The provenance record with the package's folder relative to the workflow's root (the
+    working directory of a job), so that a published report names no folder of its machine."""
+    package = record.get("package") if record else None
+    if not package:
+        return record
+    path, root = Path(package), Path(root or Path.cwd())
+    return {**record, "package": f"./{path.relative_to(root)}" if path.is_relative_to(root) else path.name}
+
+
 def report_context(inputs, claims_table, comparisons, agreement, header, appendix, hypotheses_table=None):
     """Everything ``templates/report.md.j2`` says. header : {written, provenance, machine};
     appendix : {tables: [{title, markdown}], figures: [file names], timing: DataFrame}."""
@@ -260,7 +270,7 @@ def report_context(inputs, claims_table, comparisons, agreement, header, appendi
     findings = comparisons[comparisons.kind != "setup"]
     sizes = inputs.split["splits"]
     return {
-        "name": ctx["name"], "written": header["written"], "code": describe(header["provenance"]),
+        "name": ctx["name"], "written": header["written"], "code": describe(portable(header["provenance"])),
         "machine": header["machine"], "data": ctx["data"],
         "split_sizes": {name: sizes[name]["n_samples"] for name in ("train", "valid", "test")},
         "quick": ctx.get("quick"), "epochs": ctx["epochs"], "paper_epochs": PAPER_EPOCHS,

@@ -223,6 +223,7 @@ def test_a_fact_claim_is_exact_judged_once_for_every_setting():
     row = table.iloc[0]
     assert row["mean"] == pytest.approx(31.2 / 78.4 - 1) and row["verdict"] == "supported"
     assert claim_value_text(row, claim) == "-60.2% (exact)" and "31.2 against 78.4 (training_data_mb)" in row["note"]
+    assert row["quantity"].endswith("÷ the same of plain (`h3x128`) − 1, exact (a size: no seeds, no sampling)")
     far = FixedResults(facts={"training_data_mb": {"h3x128": 78.4, "h3x128_reg": 60.0}})
     assert judge_claim(claim, jobs([]), ROLES, EVERY_SETTING, fixed=far)["verdict"] == "not supported"
     assert judge_claim(claim, jobs([]), ROLES, EVERY_SETTING)["verdict"] == "not run"

@@ -95,3 +95,13 @@ def test_the_every_number_table_shows_intervals_and_no_nan():
     markdown = comparisons_markdown(table)
     assert "0.852 [0.847, 0.857]" in markdown and "-16,384" in markdown and "×0.362" in markdown
     assert "nan" not in markdown
+
+
+def test_the_report_names_no_folder_of_the_machine_that_made_it(tmp_path):
+    from leanmlp.provenance import describe
+    from leanmlp.reproduction import portable
+
+    record = {"commit": "9e8ef1f6d5920000", "dirty": False, "package": str(tmp_path / "leanmlp"), "config_hash": "f9"}
+    assert describe(portable(record, tmp_path)) == "commit 9e8ef1f6d592, leanmlp at ./leanmlp, config f9"
+    assert str(tmp_path) not in describe(portable(record, tmp_path / "elsewhere"))  # installed elsewhere: its name
+    assert portable({}, tmp_path) == {}

@@ -52,7 +52,7 @@ def test_demo_mining_stages(workflow_dir):
 
 def test_a_target_larger_than_the_training_set_is_a_clear_error(workflow_dir):
     config = yaml.safe_load((workflow_dir / "config/demo.yaml").read_text())
-    config["mining"]["mean_distance"]["targets"] = [{"total": 5000}]
+    config["mining"]["mean_distance"]["targets"][0] = {"total": 5000}
     config["mining"]["rmse"]["after"] = {"total": 5000}  # else the config check stops it first
     (workflow_dir / "big.yaml").write_text(yaml.safe_dump(config))
     result = workflow_dir.run("--cores", "1", "results/demo/mining/mean_distance/kept/total5000.npz",

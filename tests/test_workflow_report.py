@@ -19,7 +19,7 @@ from conftest import REPO, WorkflowCopy
 pytestmark = pytest.mark.workflow
 
 # the paper's matrix: 59 (setting, run) jobs, 24 more seeds for the claims, 21 for the hypotheses
-TRAINING_JOBS = 104
+TRAINING_JOBS = 120
 
 
 def demo_config(folder, **mlp_changes):
@@ -143,7 +143,7 @@ def test_paper_config_plans_the_whole_matrix(workflow_dir):
                            if "seeds" in run and "settings" not in run)
     expected = 2 * shared + own_jobs + 2 * 2 * len(claim_roles) + hypothesis_seeds
     assert int(jobs["train_mlp"]) == expected == TRAINING_JOBS
-    assert jobs["baseline"] == "8" and jobs["project_pruned"] == "9"
+    assert jobs["baseline"] == "8" and jobs["project_pruned"] == "10"
     for rule in ("download", "convert", "split", "pca", "mean_distance", "rmse", "memory",
                  "collect", "curves", "tables", "report"):
         assert rule in jobs, rule
