@@ -45,7 +45,7 @@ def test_demo_mining_stages(workflow_dir):
 
     memory = pd.read_csv(results / "mining/memory.csv")
     assert memory.variant.tolist()[:3] == ["raw", "pca", "mean_distance/fraction0.94"]
-    assert len(memory) == 2 + 5 + 4
+    assert len(memory) == 2 + 6 + 4
     raw = memory.set_index("variant").loc["raw"]
     assert raw.memory == 1259 * 64 and raw.share_of_raw == 1.0
 
