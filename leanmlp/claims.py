@@ -151,20 +151,21 @@ def threshold_text(claim):
 def quantity_text(claim, roles):
     """What the claim measures, in words: 'test_acc_final of best_pca − best_raw (paired by seed)'."""
     text = f"{claim.get('measure', claim.get('fact'))} of {claim['of']} (`{roles[claim['of']]}`)"
-    pairing = "paired by seed" if claim.get("pairing") == "paired" else \
-        "unpaired: the seeds of the two runs start from unrelated weights"
     if "fact" in claim:
         pairing = "exact (a size: no seeds, no sampling)"
-    if "fact" in claim and "relative_to" in claim:
-        text += f" ÷ the same of {claim['relative_to']} (`{roles[claim['relative_to']]}`) − 1, {pairing}"
-    elif "minus" in claim:
+    elif claim.get("pairing") == "paired":
+        pairing = "paired by seed"
+    else:
+        pairing = "unpaired: the seeds of the two runs start from unrelated weights"
+    if "minus" in claim:
         text += f" − the same of {claim['minus']} (`{roles[claim['minus']]}`), {pairing}"
     elif "minus_best_baseline" in claim:
         text += (f" − {claim['minus_best_baseline']} of the best scikit-learn baseline (one fit; "
                  "its split's sampling error added)")
     elif "relative_to" in claim:
-        text += (f" ÷ the same of {claim['relative_to']} (`{roles[claim['relative_to']]}`) − 1, {pairing} "
-                 "(geometric means; the interval is taken on the log ratios, so it stays above −100%)")
+        text += f" ÷ the same of {claim['relative_to']} (`{roles[claim['relative_to']]}`) − 1, {pairing}"
+        if "fact" not in claim:
+            text += " (geometric means; the interval is taken on the log ratios, so it stays above −100%)"
     return text
 
 
@@ -305,6 +306,12 @@ def judge_claim(claim, jobs, roles, setting, sizes=None, level=0.95, fixed=None)
     return {**result, "verdict": verdict}
 
 
+# A judged claim's columns, in one order whichever kind of result comes first (a claim not run
+# has no standard error; a DataFrame of dicts would order its columns by the first row's keys).
+RESULT_COLUMNS = ["id", "setting", "paper", "quantity", "threshold", "seeds", "note", "level", "n_other", "exact",
+                  "n", "mean", "std", "ci_low", "ci_high", "se", "sampling_se", "verdict"]
+
+
 def family_level(n_verdicts, alpha=FAMILY_ALPHA):
     """Each interval's confidence when ``n_verdicts`` are read together (Bonferroni)."""
     return 1 - alpha / max(n_verdicts, 1)
@@ -320,7 +327,7 @@ def judge_claims(claims, jobs, roles, settings, sizes=None, fixed=None):
                 for setting in ([EVERY_SETTING] if "fact" in claim else claim.get("settings", settings))]
     level = family_level(len(verdicts))
     return pd.DataFrame([judge_claim(claim, jobs, roles, setting, sizes, level, fixed) for claim, setting in verdicts],
-                        columns=None if verdicts else ["id", "setting", "verdict", "level"])
+                        columns=RESULT_COLUMNS)
 
 
 def number_text(value, percent=False, signed=True):

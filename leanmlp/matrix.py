@@ -125,18 +125,24 @@ class Matrix:
 TABLES = ("table1", "table2_mlp", "table3", "table4")
 
 
+def split_input(text):
+    """(method, target, N) of a declared input: N is the number of ``METHOD/#N`` (a string, as
+    written), None for ``METHOD/SLUG``."""
+    method, _, target = text.partition("/")
+    return method, target, target[1:] if target.startswith("#") else None
+
+
 def input_target(where, text, mining_targets):
     """(method, slug) of a declared input: ``METHOD/#N`` is target N (1-based, in the config's
     order), ``METHOD/SLUG`` a target by its slug ('mean_distance/proportional0.5')."""
-    method, _, target = text.partition("/")
+    method, target, number = split_input(text)
     if method not in mining_targets:
         raise unknown_name("pruning method", method, mining_targets, f"{where}.input")
     slugs = mining_targets[method]
-    if not target.startswith("#"):
+    if number is None:
         if target not in slugs:
             raise unknown_name(f"{method} target", target, slugs, f"{where}.input")
         return method, target
-    number = target[1:]
     if not number.isdigit() or not 1 <= int(number) <= len(slugs):
         raise ConfigError(f"{where}.input {text!r}: the config has {method} targets #1..#{len(slugs)}")
     return method, slugs[int(number) - 1]
@@ -205,10 +211,8 @@ def table_run(where, spec, runs, mining_targets):
     """A paper table's run, or None for a row on a pruning target this config does not have
     (fewer targets than the paper): the row stays in the table, not run."""
     if isinstance(spec, dict) and "input" in spec:
-        method, _, target = spec["input"].partition("/")
-        number = target.removeprefix("#")
-        if method in mining_targets and number != target and number.isdigit() \
-                and int(number) > len(mining_targets[method]):
+        method, _, number = split_input(spec["input"])
+        if method in mining_targets and number and number.isdigit() and int(number) > len(mining_targets[method]):
             return None
     return resolve_run(where, spec, runs, mining_targets)
 

@@ -108,13 +108,14 @@ class ReportInputs:
     context: dict
 
 
-def paper_comparisons(inputs):
-    """Every declared comparison evaluated: the paper's numbers beside ours."""
+def paper_comparisons(inputs, facts=None):
+    """Every declared comparison evaluated: the paper's numbers beside ours. facts : the
+    inputs' ``data_facts``, when the caller has them already."""
     ctx = inputs.context
     comparisons = expand_comparisons(ctx["comparisons"], inputs.reference,
                                      {"runs": ctx["run_settings"], "roles": ctx["roles"], "tables": ctx["tables"]})
     data = ComparisonData(inputs.jobs, ctx["run_settings"], inputs.histories, inputs.baselines,
-                          data_facts(inputs.split, inputs.pca, inputs.memory), ctx["run_inputs"], ctx["roles"],
+                          facts or data_facts(inputs.split, inputs.pca, inputs.memory), ctx["run_inputs"], ctx["roles"],
                           bool(ctx["data"].get("stand_in")))
     return evaluate_comparisons(comparisons, data)
 
@@ -318,7 +319,7 @@ def prepare(inputs):
     hypotheses = [{**h, "settings": h.get("settings", ctx["run_settings"][names[h["of"]]])}
                   for h in ctx.get("hypotheses", [])]
     hypotheses_table = judge_claims(hypotheses, inputs.jobs, names, ctx["settings"], sizes, fixed)
-    comparisons = paper_comparisons(inputs)
+    comparisons = paper_comparisons(inputs, facts)
     agreement = setting_agreement(comparisons)
     return claims_table, comparisons, agreement, hypotheses_table
 
