@@ -1,0 +1,138 @@
+"""One training run from a hyperparameter dict (as the config declares it) to its results."""
+
+import math
+import numbers
+import statistics
+from dataclasses import dataclass
+
+from leanmlp.exceptions import ConfigError
+from leanmlp.nn.models import MLP, MLPSpec
+from leanmlp.nn.training import evaluate, make_learning_rule, train
+from leanmlp.seeding import stage_rng
+
+ARCHITECTURE_KEYS = ("hidden", "activation", "dropout_keep", "dropout_after", "l1", "l2")
+NUMBER_KEYS = ("dropout_keep", "l1", "l2", "learning_rate", "momentum")  # dropout_keep may also be None
+TRAINING_KEYS = ("optimizer", "learning_rate", "momentum", "batch_size", "epochs")
+
+
+@dataclass(frozen=True)
+class RunSettings:
+    """How to train: optimizer name and options, batch size, epochs."""
+
+    optimizer: str = "adam"
+    learning_rate: float = 1e-3
+    momentum: float = 0.9
+    batch_size: int = 100
+    epochs: int = 100
+
+    def __post_init__(self):
+        if self.batch_size < 1:
+            raise ConfigError(f"batch_size must be at least 1, got {self.batch_size}")
+        if self.epochs < 1:
+            raise ConfigError(f"epochs must be at least 1, got {self.epochs}")
+
+    def learning_rule_options(self):
+        return {"momentum": self.momentum} if self.optimizer == "momentum" else {}
+
+
+def split_hyperparameters(hyperparameters, n_inputs, n_classes):
+    """Check a run's dict and split it into an ``MLPSpec`` and ``RunSettings``."""
+    unknown = set(hyperparameters) - set(ARCHITECTURE_KEYS) - set(TRAINING_KEYS) - {"input"}
+    if unknown:
+        raise ConfigError(f"unknown hyperparameters {sorted(unknown)}")
+    for key in NUMBER_KEYS:
+        value = hyperparameters.get(key)
+        if value is not None and (isinstance(value, bool) or not isinstance(value, numbers.Real)):
+            raise ConfigError(f"{key} must be a number, got {value!r}")
+    spec = MLPSpec(n_inputs, n_classes,
+                   **{k: hyperparameters[k] for k in ARCHITECTURE_KEYS if k in hyperparameters})
+    settings = RunSettings(**{k: hyperparameters[k] for k in TRAINING_KEYS if k in hyperparameters})
+    return spec, settings
+
+
+def fit_network(spec, settings, train_data, valid_data, seed, on_epoch=None, evaluate_train=True):
+    """Build the network of ``spec`` and train it as ``settings`` say: the one training loop of
+    the pipeline's stage and of ``leanmlp.deploy.estimator.MLPClassifier``. The seed feeds two
+    independent streams, one for the initial weights and dropout masks, one for the batch
+    order. Returns (model, TrainingResult)."""
+    model = MLP(spec, stage_rng(seed, "mlp-model"))
+    rule = make_learning_rule(settings.optimizer, model.params, settings.learning_rate,
+                              **settings.learning_rule_options())
+    result = train(model, rule, train_data, valid_data, settings.epochs, settings.batch_size,
+                   stage_rng(seed, "mlp-batches"), on_epoch=on_epoch, evaluate_train=evaluate_train)
+    return model, result
+
+
+def run_training(hyperparameters, train_data, valid_data, test_data, n_classes, seed,
+                 on_epoch=None):
+    """Train one model; returns (model, TrainingResult, metrics dict).
+
+    *_data are (inputs, labels); see ``fit_network`` for the seed.
+    """
+    spec, settings = split_hyperparameters(hyperparameters, train_data[0].shape[1], n_classes)
+    for name, (inputs, labels) in (("train", train_data), ("valid", valid_data), ("test", test_data)):
+        if inputs.shape[1] != spec.n_inputs:
+            raise ConfigError(f"{name} inputs have {inputs.shape[1]} features, train has {spec.n_inputs}")
+        if len(labels) and int(labels.max()) >= n_classes:
+            raise ConfigError(f"{name} labels reach {int(labels.max())}, but there are {n_classes} classes")
+    model, result = fit_network(spec, settings, train_data, valid_data, seed, on_epoch)
+    final_params = model.params.copy()
+    test_final = evaluate(model, *test_data)[1]
+    test_best = math.nan
+    if result.best_params is not None:
+        model.params[:] = result.best_params
+        test_best = evaluate(model, *test_data)[1]
+        model.params[:] = final_params
+    history = result.history
+    seconds = [record["seconds"] for record in history]
+    warm = history[1:] or history  # the first epoch also pays for first-call allocations
+    metrics = {
+        "epochs_run": len(history),
+        "final_train_acc": history[-1]["train_acc"],
+        "final_train_running_acc": history[-1]["train_running_acc"],
+        "final_valid_acc": history[-1]["valid_acc"],
+        "best_valid_acc": max(record["valid_acc"] for record in history),
+        "best_valid_loss_epoch": result.best_epoch,
+        "test_acc_final": test_final,
+        "test_acc_best_valid": test_best,
+        "seconds_total": sum(seconds),
+        "seconds_per_epoch_median": statistics.median(record["seconds"] for record in warm),
+        "first_epoch_seconds": seconds[0],
+        "train_eval_seconds_median": statistics.median(record["train_eval_seconds"] for record in warm),
+        "late_over_early_epoch_seconds": late_over_early(seconds),
+        "n_train": len(train_data[1]),
+        "n_features": spec.n_inputs,
+        "n_params": spec.n_params(),
+        "macs_per_sample": spec.macs_per_sample(),
+        "diverged": result.diverged,
+        "diverged_reason": result.diverged_reason,
+    }
+    return model, result, metrics
+
+
+def late_over_early(seconds):
+    """Median epoch time of the last tenth of the warm epochs (2-N) over that of the first tenth:
+    about 1 for a run whose epochs cost the same throughout; a run that slows down as it trains
+    (as Adam did while its moments decayed into subnormal numbers) shows it here."""
+    warm = seconds[1:] or seconds
+    tenth = max(1, len(warm) // 10)
+    return statistics.median(warm[-tenth:]) / statistics.median(warm[:tenth])
+
+
+PROGRESS_PARTS = 3  # a training reports in the terminal after each third of its epochs (its log has them all)
+
+
+def progress_epochs(epochs, parts=PROGRESS_PARTS):
+    """The epochs a training reports in the terminal before its closing line: evenly spaced,
+    the last one left to the closing line."""
+    return {round(epochs * k / parts) for k in range(1, parts)} - {0, epochs}
+
+
+def timing_summary(metrics):
+    """One line on epoch times: the median of the warm epochs, the first one apart."""
+    if metrics["epochs_run"] == 1:
+        return f"one epoch, {metrics['first_epoch_seconds']:.2f} s (including first-call warm-up)"
+    return (f"median epoch {metrics['seconds_per_epoch_median']:.2f} s over epochs 2-{metrics['epochs_run']} "
+            f"(the first, with warm-up, took {metrics['first_epoch_seconds']:.2f} s); "
+            f"evaluation-mode train pass median {metrics['train_eval_seconds_median']:.2f} s; "
+            f"last tenth of the epochs {metrics['late_over_early_epoch_seconds']:.2f}x the first")

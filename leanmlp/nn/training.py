@@ -1,0 +1,120 @@
+"""The training loop: epochs of shuffled mini-batches, per-epoch history, divergence handling."""
+
+import math
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from leanmlp.exceptions import ConfigError
+from leanmlp.nn.data_providers import BatchProvider
+from leanmlp.nn.learning_rules import LEARNING_RULES
+
+
+@dataclass
+class TrainingResult:
+    """history: one dict per epoch, see ``HISTORY_COLUMNS``.
+
+    train_loss/train_acc are the paper's: a pass in evaluation mode (dropout off) over the whole
+    training split after the epoch, like valid_*; train_loss includes the weight penalty.
+    train_running_loss/acc are the running means over the epoch's batches with dropout active
+    (free, but biased low for dropout models). seconds is the whole epoch, evaluations included;
+    train_eval_seconds is the evaluation-mode train pass alone.
+    """
+
+    history: list = field(default_factory=list)
+    best_epoch: int | None = None
+    best_params: np.ndarray | None = None
+    diverged: bool = False
+    diverged_reason: str | None = None
+
+
+HISTORY_COLUMNS = ("epoch", "train_loss", "train_acc", "valid_loss", "valid_acc",
+                   "train_running_loss", "train_running_acc", "seconds", "train_eval_seconds")
+
+
+def evaluate(model, inputs, labels, batch_size=2000):
+    """Mean data loss and accuracy in evaluation mode (dropout off)."""
+    total_loss, correct = 0.0, 0
+    for batch_inputs, batch_labels in BatchProvider(inputs, labels, batch_size):
+        logits = model.logits(batch_inputs)
+        total_loss += model.loss(logits, batch_labels) * len(batch_labels)
+        correct += int(np.count_nonzero(logits.argmax(axis=1) == batch_labels))
+    return total_loss / len(labels), correct / len(labels)
+
+
+def make_learning_rule(name, params, learning_rate, **options):
+    if name not in LEARNING_RULES:
+        raise ConfigError(f"unknown optimizer {name!r}; known: {', '.join(LEARNING_RULES)}")
+    return LEARNING_RULES[name](params, learning_rate, **options)
+
+
+def train_epoch(model, learning_rule, provider):
+    """One pass over ``provider``; returns the running (mean data loss, accuracy) over its
+    batches with dropout active, NaN loss if it blew up (a NaN/inf batch ends the epoch at once).
+    """
+    loss_sum, correct, seen = 0.0, 0, 0
+    for inputs, labels in provider:
+        loss, n_correct = model.train_step_grads(inputs, labels)
+        if not math.isfinite(loss):
+            return math.nan, correct / max(seen, 1)
+        learning_rule.update(model.grads)
+        loss_sum += loss * len(labels)
+        correct += n_correct
+        seen += len(labels)
+    return loss_sum / seen, correct / seen
+
+
+def train(model, learning_rule, train_data, valid_data, epochs, batch_size, rng,
+          divergence_factor=10.0, on_epoch=None, evaluate_train=True):
+    """Train ``model`` in place for ``epochs`` epochs.
+
+    train_data, valid_data : (inputs, labels) pairs as ``BatchProvider`` takes them; valid_data
+        may be None (no validation loss, so no best epoch: the estimator's case)
+    divergence_factor : a run whose epoch train loss exceeds this many times the loss of
+        uniform guessing, ln(n_classes), or whose loss turns NaN/inf, stops and is marked diverged
+    on_epoch : optional callback receiving each epoch's history record (for progress logs)
+    evaluate_train : whether to pass over the training split in evaluation mode after every
+        epoch (the paper's train accuracy; about a quarter of the epoch); without it
+        train_loss/train_acc are NaN and only the running means are kept
+    """
+    if epochs < 1:
+        raise ConfigError(f"epochs must be at least 1, got {epochs}")
+    provider = BatchProvider(*train_data, batch_size, rng)
+    loss_limit = divergence_factor * math.log(model.spec.n_classes)
+    result = TrainingResult()
+    best_valid_loss = math.inf
+    for epoch in range(1, epochs + 1):
+        start = time.perf_counter()
+        penalty_before = model.penalty()
+        data_loss, running_acc = train_epoch(model, learning_rule, provider)
+        penalty = model.penalty()
+        # the penalty drifts slowly over an epoch: average its two ends, like the running loss
+        running_loss = data_loss + 0.5 * (penalty_before + penalty)
+        eval_start = time.perf_counter()
+        train_loss, train_acc = math.nan, math.nan
+        if evaluate_train and math.isfinite(running_loss):  # a blown-up model is not worth a pass
+            train_data_loss, train_acc = evaluate(model, *train_data)
+            train_loss = train_data_loss + penalty
+        eval_seconds = time.perf_counter() - eval_start
+        valid_loss, valid_acc = evaluate(model, *valid_data) if valid_data is not None else (math.nan, math.nan)
+        record = {"epoch": epoch, "train_loss": train_loss, "train_acc": train_acc,
+                  "valid_loss": valid_loss, "valid_acc": valid_acc,
+                  "train_running_loss": running_loss, "train_running_acc": running_acc,
+                  "seconds": time.perf_counter() - start, "train_eval_seconds": eval_seconds}
+        result.history.append(record)
+        if on_epoch is not None:
+            on_epoch(record)
+        watched = [running_loss] + [train_loss] * evaluate_train + [valid_loss] * (valid_data is not None)
+        if not all(math.isfinite(loss) for loss in watched):
+            result.diverged, result.diverged_reason = True, f"loss became NaN/inf in epoch {epoch}"
+            break
+        if running_loss > loss_limit:
+            result.diverged = True
+            result.diverged_reason = (f"train loss {running_loss:.3g} exceeded {loss_limit:.3g} "
+                                      f"({divergence_factor:g} x ln {model.spec.n_classes}) in epoch {epoch}")
+            break
+        if valid_loss < best_valid_loss:
+            best_valid_loss = valid_loss
+            result.best_epoch, result.best_params = epoch, model.params.copy()
+    return result

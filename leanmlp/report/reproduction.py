@@ -1,0 +1,340 @@
+"""The reproduction report: every number of the paper beside ours, with the seeds behind it,
+the paper's claims judged (see ``claims``), and which optimizer setting reproduces best.
+
+``report_context`` builds, from plain data the stage script read, everything the report
+says; ``render_report`` fills the template ``templates/report.md.j2`` with it. The words are
+in the template, the numbers and their judgement here.
+"""
+
+import math
+from dataclasses import dataclass
+from pathlib import Path
+
+import jinja2
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from leanmlp.provenance import describe
+from leanmlp.report.comparisons import (
+    ACCURACY_VERDICTS,
+    ComparisonData,
+    data_facts,
+    evaluate_comparisons,
+    expand_comparisons,
+    missing,
+    run_facts,
+)
+from leanmlp.report.tables import markdown_table
+from leanmlp.study.claims import (
+    SUPPORTED,
+    FixedResults,
+    interval_text,
+    judge_claims,
+    per_seed,
+    seed_summary,
+    verdict_text,
+)
+
+PAPER_EPOCHS = 100
+TEMPLATES = Path(__file__).parent / "templates"
+
+
+class SeedResults:
+    """Per-seed results of the training jobs (tables/mlp_jobs.csv), summarised on demand."""
+
+    def __init__(self, jobs):
+        self.jobs = jobs
+
+    def summary(self, setting, run, measure):
+        """seed_summary of a measure plus the number of seeds that diverged."""
+        values, diverged = per_seed(self.jobs, setting, run, measure)
+        return {**seed_summary(values.dropna()), "diverged": int(diverged.sum()), "runs": len(diverged)}
+
+
+def ours_text(row):
+    value, seeds = row["ours"], row["seeds"]
+    if missing(value):
+        return "—"
+    if isinstance(value, str):
+        return value
+    if row["kind"] in ("count", "epochs") or (isinstance(value, (int, np.integer)) and not isinstance(value, bool)):
+        text = f"{value:,.0f}" if float(value).is_integer() else f"{value:.1f}"
+    else:
+        text = f"{value:.4g}"
+    if seeds and seeds > 1 and not missing(row["ci_low"]):
+        low, high = (f"{row['ci_low']:.4g}", f"{row['ci_high']:.4g}")
+        text += f" [{low}, {high}]"
+    return text
+
+
+def difference_text(row):
+    difference = row["difference"]
+    if difference is None or missing(difference):
+        return "—"
+    if row["kind"] == "ratio":
+        return f"×{difference:.3g}"
+    if row["kind"] in ("count", "epochs", "setup"):
+        return f"{difference:+,.0f}" if float(difference).is_integer() else f"{difference:+.1f}"
+    return f"{difference:+.4f}"
+
+
+def verdict_counts(table):
+    """{verdict: count}: the accuracy verdicts first (each, even at 0), then the others by name."""
+    counts = table.verdict.value_counts()
+    others = {name: int(count) for name, count in sorted(counts.items()) if name not in ACCURACY_VERDICTS}
+    return {**{name: int(counts.get(name, 0)) for name in ACCURACY_VERDICTS}, **others}
+
+
+def comparisons_markdown(table):
+    """The comparison rows as Markdown: ours is the mean over seeds with its 95% interval."""
+    shown = pd.DataFrame({
+        "section": table.section, "quantity": table.quantity,
+        "setting": table.setting.replace("", "—"),
+        "paper": ["—" if missing(v) else f"{v:g}" if isinstance(v, float) else str(v) for v in table.paper],
+        "ours [95% interval]": [ours_text(row) for _, row in table.iterrows()],
+        "sd": [("—" if missing(sd) or isinstance(sd, str) else f"{sd:.4g}") for sd in table.sd],
+        "seeds": [("—" if missing(s) else f"{int(s)}") for s in table.seeds],
+        "difference": [difference_text(row) for _, row in table.iterrows()],
+        "verdict": table.verdict})
+    return markdown_table(shown)
+
+
+@dataclass
+class ReportInputs:
+    """What the report is made of, read by the stage script.
+
+    reference : config/paper_reference.yaml; jobs : per-seed results; split, pca : the data and
+    PCA summaries; class_counts, memory : their tables; baselines : {model: result};
+    histories : {(setting, run): [history DataFrame per seed]} of the runs comparisons read an
+    epoch of; context : the rule's params as a dict (name, data, quick, seeds, run_seeds,
+    epochs, settings, roles, claims, comparisons, tables, run_settings, run_inputs,
+    record_settings)
+    """
+
+    reference: dict
+    jobs: pd.DataFrame
+    split: dict
+    class_counts: pd.DataFrame
+    pca: dict
+    memory: pd.DataFrame
+    baselines: dict
+    histories: dict
+    context: dict
+
+
+def paper_comparisons(inputs, facts=None):
+    """Every declared comparison evaluated: the paper's numbers beside ours. facts : the
+    inputs' ``data_facts``, when the caller has them already."""
+    ctx = inputs.context
+    comparisons = expand_comparisons(ctx["comparisons"], inputs.reference,
+                                     {"runs": ctx["run_settings"], "roles": ctx["roles"], "tables": ctx["tables"]})
+    data = ComparisonData(inputs.jobs, ctx["run_settings"], inputs.histories, inputs.baselines,
+                          facts or data_facts(inputs.split, inputs.pca, inputs.memory), ctx["run_inputs"], ctx["roles"],
+                          bool(ctx["data"].get("stand_in")))
+    return evaluate_comparisons(comparisons, data)
+
+
+def setting_agreement(comparisons):
+    """Per optimizer setting: accuracies compared, how many reproduced, mean |difference|."""
+    accuracy = setting_accuracies(comparisons)
+    return accuracy.groupby("setting").agg(
+        compared=("verdict", "size"), reproduced=("verdict", lambda v: int((v == "reproduced").sum())),
+        mean_abs_difference=("abs_difference", "mean")).sort_values("mean_abs_difference")
+
+
+def setting_accuracies(comparisons):
+    """The accuracy comparisons made under an optimizer setting, with their |difference|."""
+    accuracy = comparisons[comparisons.verdict.isin(ACCURACY_VERDICTS) & (comparisons.kind == "accuracy")
+                           & (comparisons.setting != "")]
+    return accuracy.assign(abs_difference=accuracy.difference.astype(float).abs())
+
+
+def best_setting(comparisons, agreement):
+    """Which setting reproduces the paper's accuracies best, judged by a paired t-test over the
+    distinct numbers compared under both the best and the runner-up setting: one item per
+    (our run and measure, the paper's number), so a number the report shows twice (a table row
+    that is also a figure's) counts once. Returns {best, runner_up, n_items, best_difference,
+    runner_up_difference, t, p} (None where there is nothing to compare).
+    agreement : ``setting_agreement(comparisons)``, the settings ranked."""
+    accuracy = setting_accuracies(comparisons)
+    if accuracy.empty:
+        return None
+    best = agreement.index[0]
+    result = {"best": best, "runner_up": None, "best_difference": float(agreement.mean_abs_difference.iloc[0])}
+    if len(agreement) < 2:
+        return result
+    runner_up = agreement.index[1]
+    items = (accuracy.drop_duplicates(["setting", "source", "paper"])
+             .pivot_table(index=["source", "paper"], columns="setting", values="abs_difference")
+             [[best, runner_up]].dropna())
+    result.update(runner_up=runner_up, n_items=len(items), t=None, p=None,
+                  best_difference=float(items[best].mean()) if len(items) else math.nan,
+                  runner_up_difference=float(items[runner_up].mean()) if len(items) else math.nan)
+    if len(items) >= 2 and (items[best] - items[runner_up]).std() > 0:
+        test = stats.ttest_rel(items[best], items[runner_up])
+        result.update(t=float(test.statistic), p=float(test.pvalue))
+    return result
+
+
+def record_runs(inputs, majority_share):
+    """What the paper's stated optimizer (Adam at lr 0.1) did, judged against always guessing
+    the most common class: {run, majority_share, records: [{setting, valid, collapsed}],
+    same_model: [{setting, valid}], collapsed_everywhere, seeds}; None without a record role."""
+    ctx = inputs.context
+    run = ctx["roles"].get("record")
+    if run is None:
+        return None
+    results = SeedResults(inputs.jobs)
+    records = []
+    for setting in ctx["record_settings"]:
+        valid = results.summary(setting, run, "final_valid_acc")
+        collapsed = valid["n"] > 0 and valid["mean"] <= majority_share + 0.01
+        records.append({"setting": setting, "valid": valid, "collapsed": collapsed})
+    same_model = [{"setting": setting, "valid": results.summary(setting, ctx["roles"]["best_raw"], "final_valid_acc")}
+                  for setting in ctx["settings"]]
+    return {"run": run, "majority_share": majority_share, "records": records, "same_model": same_model,
+            "collapsed_everywhere": bool(records) and all(r["collapsed"] for r in records),
+            "seeds": sum(r["valid"]["n"] for r in records)}
+
+
+def claim_value_text(row, claim):
+    """A claim's number as a reader wants it: the interval over seeds, a relative change in
+    percent, or for divergence and diverged runs the plain count or note."""
+    if claim.get("measure") == "diverged" or row["verdict"] == "diverged":
+        return row["note"]
+    compared = any(key in claim for key in ("minus", "relative_to", "minus_best_baseline"))
+    return interval_text(row, percent="relative_to" in claim, signed=compared)
+
+
+def judged_claims(claims_table, claims):
+    """Each claim with its rows per setting: {id, paper, quantity, threshold, rows: [{setting,
+    verdict, value, note}]}, in the declared order."""
+    by_id = {claim["id"]: claim for claim in claims}
+    judged = []
+    for claim_id, rows in claims_table.groupby("id", sort=False):
+        claim = by_id[claim_id]
+        first = rows.iloc[0]
+        lines = []
+        for _, row in rows.iterrows():
+            value = claim_value_text(row, claim)
+            lines.append({"setting": row["setting"], "verdict": verdict_text(row), "value": value,
+                          "note": row["note"] if row["note"] and row["note"] != value else ""})
+        judged.append({"id": claim_id, "paper": claim["paper"], "quoted": claim.get("quoted", False),
+                       "anomaly": claim.get("anomaly"),
+                       "quantity": first["quantity"], "threshold": first["threshold"], "rows": lines})
+    return judged
+
+
+def claims_overview(claims_table, claims):
+    """One line per claim and setting: the table a reader scans first."""
+    by_id = {claim["id"]: claim for claim in claims}
+    return pd.DataFrame({
+        "claim": [f"`{i}`" for i in claims_table.id], "setting": claims_table.setting,
+        "verdict": [verdict_text(row) for _, row in claims_table.iterrows()],
+        "ours (interval, seeds)": [claim_value_text(row, by_id[row["id"]]) for _, row in claims_table.iterrows()],
+        "holds if": claims_table.threshold}).pipe(markdown_table)
+
+
+TRAIN_TOLERANCE = 0.03  # table 1's train column: the bar for "measured the paper's way"
+ALIKE_TOLERANCE = 0.02  # a train and a valid difference this close differ alike
+
+
+def train_column(comparisons):
+    """The train accuracies of the paper's tables (evaluation mode, as the paper measured them)
+    that differ from the paper's by more than 3 points, each beside the valid difference of the
+    same table row and setting, so a reader can tell a model that learned differently (both
+    differ alike) from a measurement that differs. Returns {tolerance, compared, far: [...]}."""
+    judged = comparisons[comparisons.difference.notna() & comparisons.column.notna()]
+    train = judged[judged.column == "train"]
+    valid = judged[judged.column == "valid"].set_index(["table", "row", "setting"]).difference
+    far = []
+    for row in train[train.difference.astype(float).abs() > TRAIN_TOLERANCE].itertuples():
+        key = (row.table, row.row, row.setting)
+        valid_difference = float(valid[key]) if key in valid.index else math.nan
+        far.append({"quantity": row.quantity, "setting": row.setting, "train": row.difference,
+                    "valid": valid_difference,
+                    "alike": not math.isnan(valid_difference) and abs(valid_difference - row.difference)
+                    <= ALIKE_TOLERANCE})
+    return {"tolerance": TRAIN_TOLERANCE, "compared": len(train), "far": far}
+
+
+def seed_groups(run_seeds):
+    """[(seed count, runs with that many seeds)], fewest seeds first."""
+    counts = {}
+    for run, seeds in run_seeds.items():
+        counts.setdefault(len(seeds), []).append(run)
+    return sorted((n, len(runs)) for n, runs in counts.items())
+
+
+def portable(record, root=None):
+    """The provenance record with the package's folder relative to the workflow's root (the
+    working directory of a job), so that a published report names no folder of its machine."""
+    package = record.get("package") if record else None
+    if not package:
+        return record
+    path, root = Path(package), Path(root or Path.cwd())
+    return {**record, "package": f"./{path.relative_to(root)}" if path.is_relative_to(root) else path.name}
+
+
+def report_context(inputs, claims_table, comparisons, agreement, header, appendix, hypotheses_table=None):
+    """Everything ``templates/report.md.j2`` says. header : {written, provenance, machine};
+    appendix : {tables: [{title, markdown}], figures: [file names], timing: DataFrame}."""
+    ctx = inputs.context
+    counts = inputs.class_counts
+    setup = comparisons[comparisons.kind == "setup"]
+    findings = comparisons[comparisons.kind != "setup"]
+    sizes = inputs.split["splits"]
+    return {
+        "name": ctx["name"], "written": header["written"], "code": describe(portable(header["provenance"])),
+        "machine": header["machine"], "data": ctx["data"],
+        "split_sizes": {name: sizes[name]["n_samples"] for name in ("train", "valid", "test")},
+        "quick": ctx.get("quick"), "epochs": ctx["epochs"], "paper_epochs": PAPER_EPOCHS,
+        "seed_groups": seed_groups(ctx["run_seeds"]), "config_seeds": ctx["seeds"],
+        "supported": int((claims_table.verdict == SUPPORTED).sum()) if len(claims_table) else 0,
+        "n_verdicts": len(claims_table),
+        "claim_level": float(claims_table.level.iloc[0]) if len(claims_table) else None,
+        "claims_overview": claims_overview(claims_table, ctx["claims"]) if len(claims_table) else None,
+        "best_setting": best_setting(comparisons, agreement),
+        "agreement": markdown_table(agreement.reset_index(), floatfmt=".4f") if len(agreement) else None,
+        "record": record_runs(inputs, counts.valid.max() / counts.valid.sum()),
+        "claims": judged_claims(claims_table, ctx["claims"]) if len(claims_table) else [],
+        "hypotheses": judged_claims(hypotheses_table, ctx.get("hypotheses", []))
+        if hypotheses_table is not None and len(hypotheses_table) else [],
+        "hypothesis_level": float(hypotheses_table.level.iloc[0])
+        if hypotheses_table is not None and len(hypotheses_table) else None,
+        "train_column": train_column(findings),
+        "setup": comparisons_markdown(setup) if len(setup) else None,
+        "verdict_counts": verdict_counts(findings), "n_findings": len(findings),
+        "findings": comparisons_markdown(findings),
+        **appendix,
+    }
+
+
+def render_report(context):
+    """The report's Markdown: the template filled with ``report_context``'s output."""
+    environment = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), undefined=jinja2.StrictUndefined,
+                                     trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+    environment.filters["fraction"] = lambda value: "—" if missing(value) else f"{value:.4f}"
+    environment.filters["plural"] = lambda n, word: f"{n} {word}{'' if n == 1 else 's'}"
+    environment.filters["signed"] = lambda value: "—" if missing(value) else f"{value:+.4f}"
+    environment.filters["table"] = markdown_table
+    return environment.get_template("report.md.j2").render(**context)
+
+
+def prepare(inputs):
+    """The judged claims, the comparisons, the per-setting agreement and the judged hypotheses."""
+    ctx = inputs.context
+    sizes = {name: split["n_samples"] for name, split in inputs.split["splits"].items()}
+    facts = data_facts(inputs.split, inputs.pca, inputs.memory)
+    fixed = FixedResults(inputs.baselines, run_facts(facts, ctx["run_inputs"]))
+    claims_table = judge_claims(ctx["claims"], inputs.jobs, ctx["roles"], ctx["settings"], sizes, fixed)
+    names = {**{run: run for run in ctx["run_settings"]}, **ctx["roles"]}
+    # a hypothesis is judged under the settings it names, else under every setting of its run
+    hypotheses = [{**h, "settings": h.get("settings", ctx["run_settings"][names[h["of"]]])}
+                  for h in ctx.get("hypotheses", [])]
+    hypotheses_table = judge_claims(hypotheses, inputs.jobs, names, ctx["settings"], sizes, fixed)
+    comparisons = paper_comparisons(inputs, facts)
+    agreement = setting_agreement(comparisons)
+    return claims_table, comparisons, agreement, hypotheses_table
+

@@ -1,0 +1,62 @@
+"""The paper's non-neural baselines (table 2), built from short names.
+
+rf<N>: random forest of N trees; tree: one decision tree; logreg_ovr: one-vs-rest logistic
+regression; svm: RBF support vector machine; knn: 5 nearest neighbours. A "pca_" prefix
+trains on the PCA features instead of the pixels.
+"""
+
+import re
+
+from leanmlp.exceptions import ConfigError
+
+BASELINE_NAME = re.compile(r"(pca_)?(rf(\d+)|tree|logreg_ovr|svm|knn)")
+
+SLOW_BASELINES = ("svm", "knn")  # the paper dropped these as too slow
+
+
+def baseline_input(name):
+    """'pca' for a pca_ model, else 'raw'."""
+    return "pca" if name.startswith("pca_") else "raw"
+
+
+def check_baseline_name(name):
+    match = BASELINE_NAME.fullmatch(name)
+    if not match:
+        raise ConfigError(f"unknown baseline {name!r}: use rf<N>, tree, logreg_ovr, svm, knn, "
+                          f"optionally prefixed by pca_")
+    if match.group(3) is not None and int(match.group(3)) < 1:
+        raise ConfigError(f"baseline {name!r}: a random forest needs at least 1 tree (rf<N> with N >= 1)")
+
+
+def make_baseline(name, seed, threads):
+    """An unfitted scikit-learn estimator for a baseline name."""
+    # imported here: scikit-learn takes 2 s to import, and the workflow imports this
+    # module at parse time in every (cluster) job
+    from sklearn.ensemble import RandomForestClassifier
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.multiclass import OneVsRestClassifier
+    from sklearn.neighbors import KNeighborsClassifier
+    from sklearn.svm import SVC
+    from sklearn.tree import DecisionTreeClassifier
+
+    check_baseline_name(name)
+    model = name.removeprefix("pca_")
+    if match := re.fullmatch(r"rf(\d+)", model):
+        return RandomForestClassifier(n_estimators=int(match[1]), n_jobs=threads, random_state=seed)
+    if model == "tree":
+        return DecisionTreeClassifier(random_state=seed)
+    if model == "logreg_ovr":
+        return OneVsRestClassifier(LogisticRegression(max_iter=200), n_jobs=threads)
+    if model == "svm":
+        return SVC(kernel="rbf", random_state=seed)
+    if model == "knn":
+        return KNeighborsClassifier(n_neighbors=5, n_jobs=threads)
+
+
+def describe(name):
+    """The label table 2 uses."""
+    model = name.removeprefix("pca_")
+    text = (f"RandomForest {model[2:]} trees" if model.startswith("rf") else
+            {"tree": "DecisionTree", "logreg_ovr": "OneVsRest LogisticRegression",
+             "svm": "SVM (RBF)", "knn": "KNN (k=5)"}[model])
+    return f"PCA + {text}" if name.startswith("pca_") else text

@@ -1,0 +1,328 @@
+"""The experiment matrix as declared data: runs and grids, the roles the claims compare, the
+figures and tables they fill, and how many seeds each run gets.
+
+``plan_matrix`` checks every name against every other and every run's hyperparameters
+against the model's rules, so a config mistake fails while the workflow is parsed, naming
+the key, before any job runs.
+"""
+
+import difflib
+import itertools
+from dataclasses import dataclass, field
+
+from leanmlp.exceptions import ConfigError
+from leanmlp.nn.fitting import split_hyperparameters
+from leanmlp.study.configuration import check_finite
+
+# Keys of a run that steer the matrix rather than the model.
+MATRIX_KEYS = ("settings", "seeds")
+
+
+def grid_run_name(grid, assignment):
+    """`reg` + {'l2': 0.001} -> 'reg-l2~0.001' (Snakemake's Paramspace style); keys
+    in sorted order, so a name never depends on the order the grid lists its axes in."""
+    parts = [f"{key}~{str(value).replace('/', '.')}" for key, value in sorted(assignment.items())]
+    return "-".join([grid, *parts])
+
+
+def expand_grid_value(value, mining_targets):
+    """'<method>/*' stands for every target of that pruning method, in the config's order."""
+    if isinstance(value, str) and value.endswith("/*"):
+        method = value[:-2]
+        if method not in mining_targets:
+            raise ConfigError(f"grid value {value!r}: no pruning method {method!r}; "
+                              f"known: {', '.join(mining_targets)}")
+        return [f"{method}/{slug}" for slug in mining_targets[method]]
+    return [value]
+
+
+def expand_experiments(experiments, mining_targets):
+    """All runs of an experiments file: its ``runs`` plus every point of its ``grids``.
+
+    mining_targets : {'mean_distance': [slugs], 'rmse': [slugs]}
+    Returns {run name: hyperparameter overrides (may include 'settings' and 'seeds')}.
+    """
+    runs = dict(experiments.get("runs", {}))
+    for grid, spec in experiments.get("grids", {}).items():
+        axes = [[(key, expanded) for value in values for expanded in expand_grid_value(value, mining_targets)]
+                for key, values in spec["vary"].items()]
+        for point in itertools.product(*axes):
+            assignment = dict(point)
+            name = grid_run_name(grid, assignment)
+            if name in runs:
+                raise ConfigError(f"run {name!r} is defined twice")
+            runs[name] = {**spec.get("base", {}), **assignment}
+    return runs
+
+
+# The order a job's hyperparameters are listed in. Snakemake compares a job's params as text,
+# so a config whose keys are merely listed in another order must give the same text.
+HYPERPARAMETER_ORDER = ("hidden", "activation", "dropout_keep", "dropout_after", "l1", "l2", "batch_size", "epochs",
+                        "input", "optimizer", "learning_rate")
+
+
+def job_hyperparameters(defaults, setting, run):
+    """A job's full hyperparameters: defaults, then the run's keys, then the optimizer setting,
+    listed in ``HYPERPARAMETER_ORDER`` (any other key after them, alphabetically)."""
+    model = {key: value for key, value in run.items() if key not in MATRIX_KEYS}
+    merged = {**defaults, **model, **setting}
+    order = {key: i for i, key in enumerate(HYPERPARAMETER_ORDER)}
+    return {key: merged[key] for key in sorted(merged, key=lambda key: (order.get(key, len(order)), key))}
+
+
+def model_of(run):
+    """What a run trains, apart from its input and matrix keys."""
+    return {key: value for key, value in run.items() if key not in ("input", *MATRIX_KEYS)}
+
+
+def variant_runs(runs, base, method, slugs):
+    """The runs that train ``runs[base]``'s model on each pruned set of ``method``, in ``slugs``
+    order: the rows of the paper's tables 3 and 4."""
+    found = []
+    for slug in slugs:
+        found += [name for name, run in runs.items()
+                  if run.get("input") == f"{method}/{slug}" and model_of(run) == model_of(runs[base])][:1]
+    return found
+
+
+def unknown_name(kind, name, known, where):
+    """A ConfigError for a name that is not among ``known``, with the closest spellings."""
+    close = difflib.get_close_matches(str(name), [str(k) for k in known], n=3, cutoff=0.6)
+    hint = f"; did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
+    return ConfigError(f"{where}: unknown {kind} {name!r}{hint}")
+
+
+@dataclass
+class Matrix:
+    """The resolved matrix. runs: {name: overrides}; seeds: {name: [seeds]}; roles:
+    {role: run}; figures: {the paper's figure number: run}; tables: {table of the experiments
+    file: {row key: run}} in the file's row order; figure16: runs; claims and comparisons:
+    lists of their declarations."""
+
+    runs: dict
+    seeds: dict
+    roles: dict
+    figures: dict
+    tables: dict
+    figure16: list
+    claims: list = field(default_factory=list)
+    comparisons: list = field(default_factory=list)
+    hypotheses: list = field(default_factory=list)
+
+    def names(self):
+        """{role or run: run}: what a claim or a hypothesis may name."""
+        return {**{run: run for run in self.runs}, **self.roles}
+
+    def settings_of(self, run, default_settings):
+        return self.runs[run].get("settings", default_settings)
+
+    def run_of(self, name):
+        """A role's run, or a run by its own name."""
+        return self.roles.get(name, name)
+
+
+# The experiments file's tables of runs, by the paper's table they fill.
+TABLES = ("table1", "table2_mlp", "table3", "table4")
+
+
+def split_input(text):
+    """(method, target, N) of a declared input: N is the number of ``METHOD/#N`` (a string, as
+    written), None for ``METHOD/SLUG``."""
+    method, _, target = text.partition("/")
+    return method, target, target[1:] if target.startswith("#") else None
+
+
+def input_target(where, text, mining_targets):
+    """(method, slug) of a declared input: ``METHOD/#N`` is target N (1-based, in the config's
+    order), ``METHOD/SLUG`` a target by its slug ('mean_distance/proportional0.5')."""
+    method, target, number = split_input(text)
+    if method not in mining_targets:
+        raise unknown_name("pruning method", method, mining_targets, f"{where}.input")
+    slugs = mining_targets[method]
+    if number is None:
+        if target not in slugs:
+            raise unknown_name(f"{method} target", target, slugs, f"{where}.input")
+        return method, target
+    if not number.isdigit() or not 1 <= int(number) <= len(slugs):
+        raise ConfigError(f"{where}.input {text!r}: the config has {method} targets #1..#{len(slugs)}")
+    return method, slugs[int(number) - 1]
+
+
+def resolve_run(where, spec, runs, mining_targets):
+    """The run a declaration names: a run's name, ``{run: NAME}``, or ``{model_of: NAME,
+    input: METHOD/#N or METHOD/SLUG}`` for the run that trains NAME's model on that target of a
+    pruning method."""
+    if isinstance(spec, str) or "run" in spec:
+        name = spec if isinstance(spec, str) else spec["run"]
+        if name not in runs:
+            raise unknown_name("run", name, runs, where)
+        return name
+    base = spec["model_of"]
+    if base not in runs:
+        raise unknown_name("run", base, runs, f"{where}.model_of")
+    method, slug = input_target(where, spec["input"], mining_targets)
+    found = variant_runs(runs, base, method, [slug])
+    if not found:
+        raise ConfigError(f"{where}: no run trains {base!r}'s model on {method}/{slug}")
+    return found[0]
+
+
+def check_run(name, run, defaults, settings, default_settings, input_variants):
+    """Every job of a run must build a model: known keys, values in range, known settings, and
+    no key that its optimizer setting owns (the setting would silently win)."""
+    for setting in run.get("settings", default_settings):
+        if setting not in settings:
+            raise unknown_name("optimizer setting", setting, settings, f"run {name!r}")
+        owned = sorted(set(model_of(run)) & set(settings[setting]))
+        if owned:
+            key = owned[0]
+            raise ConfigError(f"run {name!r} sets {key}: {run[key]!r}, but its optimizer setting {setting!r} owns "
+                              f"{key} ({settings[setting][key]!r}) and would train it at that value; declare a "
+                              f"setting with {key}: {run[key]!r} under `settings` and give the run "
+                              f"`settings: [<that setting>]` instead")
+        hyperparameters = job_hyperparameters(defaults, settings[setting], run)
+        if hyperparameters.get("input", "raw") not in input_variants:
+            raise unknown_name("input", hyperparameters.get("input"), input_variants, f"run {name!r}")
+        try:
+            split_hyperparameters(hyperparameters, n_inputs=1, n_classes=2)
+        except (ConfigError, TypeError, ValueError) as e:
+            raise ConfigError(f"run {name!r} under {setting}: {e}") from None
+
+
+def check_defaults(defaults, settings):
+    """A hyperparameter default that an optimizer setting owns would never be used."""
+    for setting, values in settings.items():
+        owned = sorted(set(defaults) & set(values))
+        if owned:
+            raise ConfigError(f"defaults set {', '.join(owned)}, which optimizer setting {setting!r} owns "
+                              f"({', '.join(f'{k}: {values[k]!r}' for k in owned)}): the setting always wins; "
+                              "change the setting instead")
+
+
+def mlp_settings(experiments, mlp_config):
+    """The optimizer settings, default settings and hyperparameter defaults of the experiments
+    file, with the config's mlp section laid over them (a setting by name, a default by key)."""
+    return {"settings": {**experiments["settings"], **mlp_config.get("settings", {})},
+            "default_settings": mlp_config.get("default_settings", experiments["default_settings"]),
+            "defaults": {**experiments["defaults"], **mlp_config.get("defaults", {})}}
+
+
+def table_run(where, spec, runs, mining_targets):
+    """A paper table's run, or None for a row on a pruning target this config does not have
+    (fewer targets than the paper): the row stays in the table, not run."""
+    if isinstance(spec, dict) and "input" in spec:
+        method, _, number = split_input(spec["input"])
+        if method in mining_targets and number and number.isdigit() and int(number) > len(mining_targets[method]):
+            return None
+    return resolve_run(where, spec, runs, mining_targets)
+
+
+TIME_MEASURES = ("seconds_total", "seconds_per_epoch_median", "train_eval_seconds_median")
+
+
+def check_pairing(claim, roles, runs, defaults):
+    """Seeds pair two runs only when they start from the same weights: the same hidden layers on
+    inputs of the same size (raw pixels, or k PCA features). A time is never paired: two jobs
+    that shared a machine are not one measurement."""
+    where = f"experiments {'hypothesis' if 'anomaly' in claim else 'claim'} {claim['id']!r}: pairing: paired"
+    if claim["measure"] in TIME_MEASURES:
+        raise ConfigError(f"{where}, but {claim['measure']} is a time, and the seeds of two timed jobs pair "
+                          "nothing; declare pairing: unpaired")
+    other = claim.get("minus", claim.get("relative_to"))
+    first, second = (job_hyperparameters(defaults, {}, runs[roles[role]]) for role in (claim["of"], other))
+    for key, same in (("hidden", first["hidden"] == second["hidden"]),
+                      ("input", (first["input"] == "raw") == (second["input"] == "raw"))):
+        if not same:
+            raise ConfigError(f"{where}, but {claim['of']} and {other} differ in {key} ({first[key]} against "
+                              f"{second[key]}): their seeds start from unrelated weights; declare pairing: unpaired")
+
+
+def plan_matrix(experiments, mlp, mining_targets, input_variants):
+    """Resolve and check an experiments file (already schema-validated) against the config.
+
+    mlp : the config's ``mlp`` section after defaults are merged (settings, default_settings,
+        defaults, seeds)
+    mining_targets : {'mean_distance': [slugs], 'rmse': [slugs]} in the config's order
+    input_variants : the training inputs the config provides ('raw', 'pca', 'rmse/<slug>', ...)
+    """
+    check_finite(experiments)
+    check_defaults(mlp["defaults"], mlp["settings"])
+    runs = expand_experiments(experiments, mining_targets)
+    for name, run in runs.items():
+        check_run(name, run, mlp["defaults"], mlp["settings"], mlp["default_settings"], input_variants)
+
+    roles, seeds = {}, {name: list(run["seeds"]) for name, run in runs.items() if "seeds" in run}
+    role_seeds = {}
+    for role, spec in experiments.get("roles", {}).items():
+        roles[role] = resolve_run(f"experiments roles.{role}", spec, runs, mining_targets)
+        if "seeds" in spec:
+            role_seeds.setdefault(roles[role], set()).update(spec["seeds"])
+    for run, extra in role_seeds.items():
+        seeds.setdefault(run, sorted(extra))
+    for name in runs:
+        seeds.setdefault(name, list(mlp["seeds"]))
+
+    figures = {int(number): resolve_run(f"experiments figures.{number}", run, runs, mining_targets)
+               for number, run in sorted(experiments["figures"].items(), key=lambda item: int(item[0]))}
+    tables = {table: {row: table_run(f"experiments {table}.{row}", spec, runs, mining_targets)
+                      for row, spec in experiments[table].items()}
+              for table in TABLES}
+    figure16 = []
+    for name in experiments.get("figure16", []):
+        if name in tables:
+            figure16 += [run for run in tables[name].values() if run is not None]
+        elif name in roles:
+            figure16.append(roles[name])
+        else:
+            raise unknown_name("role or table", name, [*roles, *tables], "experiments figure16")
+    claims = experiments.get("claims", [])
+    hypotheses = experiments.get("hypotheses", [])
+    names = {**{run: run for run in runs}, **roles}
+    for kind, judged, known in (("claim", claims, roles), ("hypothesis", hypotheses, names)):
+        for item in judged:
+            for key in ("of", "minus", "relative_to"):
+                if key in item and item[key] not in known:
+                    raise unknown_name("role" if kind == "claim" else "role or run", item[key], known,
+                                       f"experiments {kind} {item['id']!r} {key}")
+            if item.get("pairing") == "paired":
+                check_pairing(item, known, runs, mlp["defaults"])
+            for setting in item.get("settings", []):
+                run = known[item["of"]]
+                if setting not in runs[run].get("settings", mlp["default_settings"]):
+                    raise ConfigError(f"experiments hypothesis {item['id']!r}: run {run!r} is not trained under "
+                                      f"{setting!r}")
+    ids = [item["id"] for item in [*claims, *hypotheses]]
+    duplicated = sorted({i for i in ids if ids.count(i) > 1})
+    if duplicated:
+        raise ConfigError(f"experiments claims and hypotheses: id {duplicated[0]!r} is used twice")
+    return Matrix(runs, seeds, roles, figures, tables, list(dict.fromkeys(figure16)), claims,
+                  experiments.get("comparisons", []), hypotheses)
+
+
+def plan_matrix_of(experiments_file, experiments, mlp_config, mlp, mining_targets, input_variants):
+    """``plan_matrix``, with a mistake blamed on the file it is in: the experiments file, or the
+    config's mlp section laid over it (a default or setting that breaks a run the file alone plans)."""
+    try:
+        return plan_matrix(experiments, mlp, mining_targets, input_variants)
+    except ConfigError as e:
+        try:
+            plan_matrix(experiments, {**mlp, **mlp_settings(experiments, {})}, mining_targets, input_variants)
+        except ConfigError:
+            raise ConfigError(f"{experiments_file}: {e}") from None
+        overlaid = ", ".join(f"mlp.{key}" for key in ("settings", "default_settings", "defaults") if key in mlp_config)
+        raise ConfigError(f"the config's {overlaid} (laid over {experiments_file}): {e}") from None
+
+
+def describe_run(hyperparameters):
+    """The paper's way of naming a model: '3x128, dropout 0.75, L1 1e-05'."""
+    hidden = hyperparameters["hidden"]
+    sizes = set(hidden)
+    text = f"{len(hidden)}x{hidden[0]}" if len(sizes) == 1 else "-".join(map(str, hidden))
+    if hyperparameters.get("dropout_keep") is not None:
+        text += f", dropout keep {hyperparameters['dropout_keep']}"
+    for penalty in ("l1", "l2"):
+        if hyperparameters.get(penalty):
+            text += f", {penalty.upper()} {hyperparameters[penalty]:g}"
+    if hyperparameters.get("input", "raw") != "raw":
+        text += f", input {hyperparameters['input']}"
+    return text
