@@ -37,9 +37,9 @@ rule all:
 
 
 onsuccess:
-    if Path(f"{RESULTS}/report.md").exists():
+    if Path(f"{PLAN.results}/report.md").exists():
         logger.info(
-            f"The report: {RESULTS}/report.md, and rendered {RESULTS}/report_page.html. "
-            f"One HTML file with every figure and table: snakemake --report {RESULTS}/report.html "
+            f"The report: {PLAN.results}/report.md, and rendered {PLAN.results}/report_page.html. "
+            f"One HTML file with every figure and table: snakemake --report {PLAN.results}/report.html "
             f"with this run's --configfile."
         )

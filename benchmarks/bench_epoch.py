@@ -19,7 +19,7 @@ cost of the evaluation-mode pass over the training split that every epoch of the
 With ``--aged`` it first times one Adam step on the 784-input model's 139,567 parameters with an
 aged state: a share of the second moments (0%, 10%, 30%, 60%) decayed into float32's subnormal
 range, as they do after ~80 epochs for parameters whose gradient became zero. leanmlp's Adam
-holds zeros there (its flush, ``leanmlp.learning_rules.SubnormalFlush``); the same step on the
+holds zeros there (its flush, ``leanmlp.nn.learning_rules.SubnormalFlush``); the same step on the
 unflushed subnormal state shows what the flush saves, and PyTorch runs on that state with and
 without ``torch.set_flush_denormal``. Intel cores pay for subnormals, AMD's hardly.
 
@@ -34,6 +34,7 @@ import statistics
 import time
 import tracemalloc
 import warnings
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -42,21 +43,36 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.neural_network import MLPClassifier
 from threadpoolctl import threadpool_limits
 
-from leanmlp.data_providers import PIXEL_SCALE, BatchProvider, as_features, scale_pixels
-from leanmlp.estimator import MLPClassifier as LeanMLPClassifier
-from leanmlp.experiments import fit_network, split_hyperparameters
-from leanmlp.datasets import load_emnist_part
-from leanmlp.layers import AffineLayer, DropoutLayer
-from leanmlp.learning_rules import Adam
-from leanmlp.models import MLP, MLPSpec
-from leanmlp.pca import fit_pca
+from leanmlp.data.emnist import load_emnist_part
+from leanmlp.data.splits import resolve_sizes, split_indices
+from leanmlp.deploy.estimator import MLPClassifier as LeanMLPClassifier
+from leanmlp.mining.pca import fit_pca
+from leanmlp.nn.data_providers import PIXEL_SCALE, BatchProvider, as_features, scale_pixels
+from leanmlp.nn.fitting import fit_network, split_hyperparameters
+from leanmlp.nn.layers import AffineLayer, DropoutLayer
+from leanmlp.nn.learning_rules import Adam
+from leanmlp.nn.models import MLP, MLPSpec
+from leanmlp.nn.training import evaluate, train_epoch
 from leanmlp.provenance import cpu_model
 from leanmlp.seeding import stage_rng
-from leanmlp.splits import resolve_sizes, split_indices
-from leanmlp.training import evaluate, train_epoch
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "data" / "emnist"
 HIDDEN, KEEP, L1, LR, BATCH = (128, 128, 128), 0.75, 1e-5, 1e-3, 100
+
+
+@dataclass(frozen=True)
+class BenchData:
+    """What every runner trains and validates on."""
+
+    train_x: np.ndarray
+    train_y: np.ndarray
+    valid_x: np.ndarray
+    valid_y: np.ndarray
+    n_classes: int
+
+    def transformed(self, transform):
+        """The same images through ``transform`` (the PCA projection)."""
+        return replace(self, train_x=transform(self.train_x), valid_x=transform(self.valid_x))
 
 
 def load_data(seed):
@@ -65,19 +81,19 @@ def load_data(seed):
     counts = resolve_sizes({"train": 100000, "valid": 8161, "test": 8162}, len(data.labels))
     index = split_indices(len(data.labels), counts, stage_rng(seed, "split"))
     flat = data.images.reshape(len(data.labels), -1)
-    return (flat[index["train"]], data.labels[index["train"]],
-            flat[index["valid"]], data.labels[index["valid"]], len(data.characters))
+    return BenchData(flat[index["train"]], data.labels[index["train"]],
+                     flat[index["valid"]], data.labels[index["valid"]], len(data.characters))
 
 
 class LeanRunner:
     name = "leanmlp"
 
-    def __init__(self, train_x, train_y, valid_x, valid_y, n_classes, seed):
-        spec = MLPSpec(train_x.shape[1], n_classes, HIDDEN, "relu", KEEP, (1, 2), l1=L1)
+    def __init__(self, data, seed):
+        spec = MLPSpec(data.train_x.shape[1], data.n_classes, HIDDEN, "relu", KEEP, (1, 2), l1=L1)
         self.model = MLP(spec, np.random.default_rng(seed))
         self.rule = Adam(self.model.params, LR)
-        self.provider = BatchProvider(train_x, train_y, BATCH, np.random.default_rng(seed + 1))
-        self.valid = (valid_x, valid_y)
+        self.provider = BatchProvider(data.train_x, data.train_y, BATCH, np.random.default_rng(seed + 1))
+        self.valid = (data.valid_x, data.valid_y)
 
     def epoch(self):
         train_epoch(self.model, self.rule, self.provider)
@@ -94,14 +110,16 @@ class TorchRunner:
     name = "pytorch"
     fused = False
 
-    def __init__(self, train_x, train_y, valid_x, valid_y, n_classes, seed):
+    def __init__(self, data, seed):
         import torch
 
+        train_x, train_y, valid_x, valid_y = data.train_x, data.train_y, data.valid_x, data.valid_y
+        n_classes = data.n_classes
         self.torch = torch
         torch.manual_seed(seed)
         sizes = (train_x.shape[1], *HIDDEN)
         layers = []
-        for index, (fan_in, fan_out) in enumerate(zip(sizes[:-1], sizes[1:]), start=1):
+        for index, (fan_in, fan_out) in enumerate(zip(sizes[:-1], sizes[1:], strict=True), start=1):
             layers += [torch.nn.Linear(fan_in, fan_out), torch.nn.ReLU()]
             if index in (1, 2):
                 layers.append(torch.nn.Dropout(1 - KEEP))
@@ -153,8 +171,8 @@ class CompiledTorchRunner(FusedTorchRunner):
 
     name = "pytorch compiled"
 
-    def __init__(self, *args):
-        super().__init__(*args)
+    def __init__(self, data, seed):
+        super().__init__(data, seed)
         self.net = self.torch.compile(self.net)
 
 
@@ -172,11 +190,11 @@ def compiled_torch_works():
 class SklearnRunner:
     name = "scikit-learn"
 
-    def __init__(self, train_x, train_y, valid_x, valid_y, n_classes, seed):
-        as_input = scale_pixels if train_x.dtype == np.uint8 else (lambda x: x)
-        self.x, self.y = as_input(train_x), train_y
-        self.valid_x, self.valid_y = as_input(valid_x), valid_y
-        self.classes = np.arange(n_classes)
+    def __init__(self, data, seed):
+        as_input = scale_pixels if data.train_x.dtype == np.uint8 else (lambda x: x)
+        self.x, self.y = as_input(data.train_x), data.train_y
+        self.valid_x, self.valid_y = as_input(data.valid_x), data.valid_y
+        self.classes = np.arange(data.n_classes)
         self.model = MLPClassifier(HIDDEN, activation="relu", solver="adam", alpha=0.0,
                                    batch_size=BATCH, learning_rate_init=LR, shuffle=True,
                                    random_state=seed)
@@ -196,7 +214,7 @@ def matmul_bound(n_inputs, n_classes, n_samples, repeats=20):
     sizes = (n_inputs, *HIDDEN, n_classes)
     rng = np.random.default_rng(0)
     shapes = []  # (m, k, n) of forward, weight-gradient and input-gradient products
-    for index, (fan_in, fan_out) in enumerate(zip(sizes[:-1], sizes[1:])):
+    for index, (fan_in, fan_out) in enumerate(zip(sizes[:-1], sizes[1:], strict=True)):
         shapes += [(BATCH, fan_in, fan_out), (fan_in, BATCH, fan_out)]
         if index > 0:
             shapes.append((BATCH, fan_out, fan_in))
@@ -219,73 +237,99 @@ def matmul_bound(n_inputs, n_classes, n_samples, repeats=20):
     return statistics.median(step_seconds) * steps, flops_per_step * steps / gemm_rate, gemm_rate
 
 
+class PartTimer:
+    """Seconds spent in named parts of a computation, each exclusive of the parts it calls: a
+    timer wrapped around a real method of the network, so the breakdown measures the code that
+    trains, not a copy of it."""
+
+    def __init__(self):
+        self.seconds = collections.defaultdict(float)
+        self._inner = []  # per open call, the seconds its nested timed calls took
+
+    def wrap(self, part, call):
+        def timed(*args, **kwargs):
+            start = time.perf_counter()
+            self._inner.append(0.0)
+            try:
+                return call(*args, **kwargs)
+            finally:
+                elapsed = time.perf_counter() - start
+                self.seconds[part] += elapsed - self._inner.pop()
+                if self._inner:
+                    self._inner[-1] += elapsed
+        return timed
+
+    def instrument(self, owner, method, part):
+        """Time ``owner.method`` as ``part`` from now on (an instance attribute over the class's)."""
+        setattr(owner, method, self.wrap(part, getattr(owner, method)))
+
+    def release(self, owner, method):
+        delattr(owner, method)
+
+
+class TimedBatches:
+    """A batch provider whose batch gathering (indexing, conversion to float32) is timed."""
+
+    def __init__(self, provider, timer):
+        self.provider, self.timer = provider, timer
+
+    def __iter__(self):
+        batches = iter(self.provider)
+        next_batch = self.timer.wrap("batch gathering and conversion", lambda: next(batches, None))
+        while (batch := next_batch()) is not None:
+            yield batch
+
+
+def layer_part(layer):
+    if isinstance(layer, AffineLayer):
+        return "affine layers (matrix products, biases)"
+    if isinstance(layer, DropoutLayer):
+        return "dropout (with its random numbers)"
+    return "activations"
+
+
 def epoch_breakdown(runner):
-    """One leanmlp epoch taken apart: the same steps as ``train_epoch`` and ``MLP.fprop/bprop``,
-    each timed. Returns {part: seconds}; 'rest' is the epoch's wall time minus the parts."""
-    model, rule, clock = runner.model, runner.rule, time.perf_counter
-    parts = collections.defaultdict(float)
-
-    def timed(part, call, *args):
-        start = clock()
-        value = call(*args)
-        parts[part] += clock() - start
-        return value
-
-    epoch_start = clock()
-    batches = iter(runner.provider)
-    while True:
-        start = clock()
-        batch = next(batches, None)
-        parts["batch gathering and conversion"] += clock() - start
-        if batch is None:
-            break
-        inputs, labels = batch
-        activations = [inputs]
-        for layer in model.layers:
-            if isinstance(layer, AffineLayer):
-                outputs = timed("matrix products", np.matmul, activations[-1], layer.weights)
-                timed("bias and activations", np.add, outputs, layer.biases, outputs)
-            else:
-                part = "dropout (with its random numbers)" if isinstance(layer, DropoutLayer) else \
-                    "bias and activations"
-                outputs = timed(part, layer.fprop, activations[-1], True)
-            activations.append(outputs)
-        loss, grads = timed("loss", model.loss.loss_and_grad, activations[-1], labels)
-        for index in range(len(model.layers) - 1, -1, -1):
-            layer, layer_inputs, layer_outputs = model.layers[index], activations[index], activations[index + 1]
-            if isinstance(layer, AffineLayer):
-                timed("matrix products", np.matmul, layer_inputs.T, grads, layer.grad_weights)
-                timed("bias and activations", np.sum, grads, 0, None, layer.grad_biases)
-                if layer.weights_penalty is not None:
-                    timed("penalty", layer.weights_penalty.add_grad, layer.weights, layer.grad_weights,
-                          layer._penalty_scratch)
-                if index > 0:
-                    grads = timed("matrix products", layer.bprop, layer_inputs, layer_outputs, grads)
-            else:
-                part = "dropout (with its random numbers)" if isinstance(layer, DropoutLayer) else \
-                    "bias and activations"
-                grads = timed(part, layer.bprop, layer_inputs, layer_outputs, grads)
-        timed("optimizer update", rule.update, model.grads)
-    total = clock() - epoch_start
-    parts["rest (interpreter, bookkeeping)"] = total - sum(parts.values())
-    return dict(parts), total
+    """One leanmlp epoch of the real ``train_epoch`` with timers around the network's own
+    ``fprop``, ``bprop`` and parameter gradients of every layer, the penalty, the loss, the
+    learning rule and the batch provider. Returns ({part: seconds}, epoch seconds); 'rest' is
+    the epoch's wall time minus the parts."""
+    model, rule, timer = runner.model, runner.rule, PartTimer()
+    timed = [(layer, method, layer_part(layer)) for layer in model.layers
+             for method in ("fprop", "bprop", "accumulate_param_grads")]
+    penalties = {id(layer.weights_penalty): layer.weights_penalty for layer in model.layers
+                 if getattr(layer, "weights_penalty", None) is not None}  # the layers share one
+    timed += [(penalty, "add_grad", "penalty") for penalty in penalties.values()]
+    timed += [(model.loss, "loss_and_grad", "loss"), (rule, "update", "optimizer update")]
+    for owner, method, part in timed:
+        timer.instrument(owner, method, part)
+    try:
+        start = time.perf_counter()
+        train_epoch(model, rule, TimedBatches(runner.provider, timer))
+        total = time.perf_counter() - start
+    finally:
+        for owner, method, _ in timed:
+            timer.release(owner, method)
+    parts = dict(timer.seconds)
+    parts["rest (interpreter, bookkeeping, timers)"] = total - sum(parts.values())
+    return parts, total
 
 
 def print_breakdown(parts, total):
     print(f"where leanmlp's epoch goes ({total:.3f} s, measured):")
     for part, seconds in sorted(parts.items(), key=lambda item: -item[1]):
-        print(f"  {part:36s} {seconds:7.3f} s {100 * seconds / total:5.1f}%")
+        print(f"  {part:42s} {seconds:7.3f} s {100 * seconds / total:5.1f}%")
 
 
 def bench_estimator(data, epochs, seed):
     """Seconds per epoch of ``leanmlp.MLPClassifier.fit`` against the bare loop it calls
     (``fit_network``, no evaluation passes), on the same float32 features, alternated, medians of
     three fits each: the estimator's overhead (input checks, label encoding) per epoch."""
-    train_x, train_y = data[0], data[1]
+    train_x, train_y = data.train_x, data.train_y
     features = scale_pixels(train_x) if train_x.dtype == np.uint8 else as_features(train_x)
     estimator = LeanMLPClassifier(HIDDEN, dropout_keep=KEEP, l1=L1, learning_rate_init=LR, batch_size=BATCH,
                               max_iter=epochs, random_state=seed)
-    spec, settings = split_hyperparameters(estimator.hyperparameters(len(train_y)), features.shape[1], data[4])
+    spec, settings = split_hyperparameters(estimator.hyperparameters(len(train_y)), features.shape[1],
+                                            data.n_classes)
     fits = {"estimator": lambda: estimator.fit(features, train_y),
             "bare loop": lambda: fit_network(spec, settings, (features, train_y), None, seed, evaluate_train=False)}
     seconds = {name: [] for name in fits}
@@ -300,10 +344,10 @@ def bench_estimator(data, epochs, seed):
     return medians
 
 
-def peak_training_memory(train_x, train_y, valid_x, valid_y, n_classes, seed):
+def peak_training_memory(data, seed):
     """Bytes numpy allocates while leanmlp trains one epoch, on top of the loaded data."""
     tracemalloc.start()
-    runner = LeanRunner(train_x, train_y, valid_x, valid_y, n_classes, seed)
+    runner = LeanRunner(data, seed)
     runner.epoch()
     peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
@@ -311,22 +355,23 @@ def peak_training_memory(train_x, train_y, valid_x, valid_y, n_classes, seed):
 
 
 def bench(label, data, runner_types, epochs, seed, estimator_epochs):
-    train_x, train_y, valid_x, valid_y, n_classes = data
-    runners = [kind(*data, seed) for kind in runner_types]
-    seconds = {runner.name: [] for runner in runners}
+    train_x, train_y, n_classes = data.train_x, data.train_y, data.n_classes
+    runners = {kind.name: kind(data, seed) for kind in runner_types}
+    lean_runner = runners[LeanRunner.name]
+    seconds = {name: [] for name in runners}
     evaluation_seconds = []
     for _ in range(epochs):
-        for runner in runners:  # interleaved so drifting machine load hits all alike
+        for name, runner in runners.items():  # interleaved so drifting machine load hits all alike
             start = time.perf_counter()
             runner.epoch()
-            seconds[runner.name].append(time.perf_counter() - start)
-            if isinstance(runner, LeanRunner):
+            seconds[name].append(time.perf_counter() - start)
+            if runner is lean_runner:
                 start = time.perf_counter()
                 runner.train_evaluation()
                 evaluation_seconds.append(time.perf_counter() - start)
     # after exactly `epochs` epochs of each, before the breakdown trains leanmlp further
-    valid_accuracy = {runner.name: runner.valid_accuracy() for runner in runners}
-    breakdowns = [epoch_breakdown(runners[0]) for _ in range(max(1, min(epochs, 3)))]
+    valid_accuracy = {name: runner.valid_accuracy() for name, runner in runners.items()}
+    breakdowns = [epoch_breakdown(lean_runner) for _ in range(max(1, min(epochs, 3)))]
     breakdown, breakdown_total = min(breakdowns, key=lambda item: item[1])  # the least disturbed epoch
     matmul_seconds, flop_floor, gemm_rate = matmul_bound(train_x.shape[1], n_classes, len(train_y))
     result = {
@@ -339,19 +384,19 @@ def bench(label, data, runner_types, epochs, seed, estimator_epochs):
         "matmul_seconds_per_epoch": matmul_seconds,
         "flop_floor_seconds_per_epoch": flop_floor,
         "gemm_gflops": gemm_rate / 1e9,
-        "peak_training_bytes": peak_training_memory(*data, seed),
+        "peak_training_bytes": peak_training_memory(data, seed),
         "train_evaluation_seconds": statistics.median(evaluation_seconds[1:] or evaluation_seconds),
         "breakdown_seconds": breakdown,
         "breakdown_epoch_seconds": breakdown_total,
         "train_bytes": train_x.nbytes,
     }
-    lean = result["seconds_per_epoch"]["leanmlp"]
+    lean = result["seconds_per_epoch"][LeanRunner.name]
     result["ratios"] = {f"leanmlp/{name}": lean / s for name, s in result["seconds_per_epoch"].items()
-                        if name != "leanmlp"}
+                        if name != LeanRunner.name}
     print(f"\n{label}: {result['model']}, {epochs} epochs, medians of epochs {'2-' if epochs > 1 else ''}{epochs}")
     print(f"{'framework':20s} {'s/epoch':>8s} {'leanmlp/x':>10s} {'valid acc':>10s}")
     for name, s in result["seconds_per_epoch"].items():
-        ratio = "" if name == "leanmlp" else f"{lean / s:10.2f}"
+        ratio = "" if name == LeanRunner.name else f"{lean / s:10.2f}"
         print(f"{name:20s} {s:8.3f} {ratio:>10s} {result['valid_accuracy'][name]:10.4f}")
     print(f"matmuls alone {matmul_seconds:.3f} s/epoch; FLOP floor {flop_floor:.3f} s/epoch at "
           f"{gemm_rate / 1e9:.0f} GFLOP/s; leanmlp = {lean / matmul_seconds:.2f} x matmul time")
@@ -404,7 +449,7 @@ def bench_aged_adam(n_params, seed, with_torch):
         grads, first, second = aged_adam_states(n_params, share, seed)
         flushed_second = np.where(second < np.finfo(np.float32).tiny, np.float32(0), second)
 
-        def lean_step(second_moment):
+        def lean_step(second_moment, first=first, grads=grads):
             def make_step():  # a fresh rule: its first flush is AGED_STEPS steps away at least
                 rule = Adam(np.zeros(n_params, np.float32), LR)
                 rule.t = 80_000
@@ -417,7 +462,7 @@ def bench_aged_adam(n_params, seed, with_torch):
         if with_torch:
             import torch
 
-            def torch_step():
+            def torch_step(grads=grads, first=first, second=second):
                 weight = torch.zeros(n_params, requires_grad=True)
                 weight.grad = torch.from_numpy(grads)
                 optimizer = torch.optim.Adam([weight], lr=LR)
@@ -477,9 +522,9 @@ def main():
     if not args.no_sklearn:
         runner_types.append(SklearnRunner)
 
-    train_x, train_y, valid_x, valid_y, n_classes = load_data(args.seed)
+    data = load_data(args.seed)
     with threadpool_limits(args.threads):
-        pca = fit_pca(scale_pixels(train_x), n_components=78)
+        pca = fit_pca(scale_pixels(data.train_x), n_components=78)
         scaled = lambda x: pca.transform(scale_pixels(x))  # noqa: E731
         report = {"machine": cpu_model(), "threads": args.threads,
                   "numpy": np.__version__, "sklearn": sklearn.__version__,
@@ -488,13 +533,11 @@ def main():
             report["torch"] = torch.__version__
         print(f"CPU: {report['machine']}, {args.threads} BLAS thread(s), numpy {np.__version__}")
         if args.aged:
-            n_params = MLPSpec(train_x.shape[1], n_classes, HIDDEN).n_params()
+            n_params = MLPSpec(data.train_x.shape[1], data.n_classes, HIDDEN).n_params()
             report["aged_adam_microseconds"] = bench_aged_adam(n_params, args.seed, TorchRunner in runner_types)
-        report["pixels"] = bench("784 pixels", (train_x, train_y, valid_x, valid_y, n_classes),
-                                 runner_types, args.epochs, args.seed, args.estimator_epochs)
-        report["pca78"] = bench("78 principal components",
-                                (scaled(train_x), train_y, scaled(valid_x), valid_y, n_classes),
-                                runner_types, args.epochs, args.seed, args.estimator_epochs)
+        report["pixels"] = bench("784 pixels", data, runner_types, args.epochs, args.seed, args.estimator_epochs)
+        report["pca78"] = bench("78 principal components", data.transformed(scaled), runner_types, args.epochs,
+                                args.seed, args.estimator_epochs)
     if args.out:
         args.out.write_text(json.dumps(report, indent=2))
     ratio = report["pixels"]["ratios"].get("leanmlp/pytorch", math.nan)

@@ -10,7 +10,7 @@ __version__ = "0.1.0"
 def __getattr__(name):
     # the estimator imports scikit-learn: only on demand, so the stage scripts do not pay for it
     if name == "MLPClassifier":
-        from .estimator import MLPClassifier
+        from leanmlp.deploy.estimator import MLPClassifier
 
         return MLPClassifier
     raise AttributeError(f"module 'leanmlp' has no attribute {name!r}")

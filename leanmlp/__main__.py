@@ -2,7 +2,7 @@
 ``python -m leanmlp compare OURS REFERENCE``.
 
 compare: two result folders (``results/<name>/`` or ``docs/reproduction/``) side by side, job
-by job and table row by table row (see ``leanmlp.compare``); exit status 0 when nothing is
+by job and table row by table row (see ``leanmlp.report.compare``); exit status 0 when nothing is
 flagged, 1 when something is, 2 on bad input.
 
 predict:
@@ -20,10 +20,9 @@ import time
 import numpy as np
 from threadpoolctl import threadpool_limits
 
-from .exceptions import DataFormatError, LeanMLPError
-from .model_io import PREDICT_BATCH, Predictor, open_npz
-from .provenance import describe
-
+from leanmlp.deploy.model_io import PREDICT_BATCH, Predictor, open_npz
+from leanmlp.exceptions import DataFormatError, LeanMLPError
+from leanmlp.provenance import describe
 
 WARM_UP_CALLS = 3
 
@@ -105,7 +104,7 @@ def predict_command(args):
 
 
 def compare_command(args):
-    from .compare import compare_runs, summary_lines
+    from leanmlp.report.compare import compare_runs, summary_lines
 
     jobs, tables, tolerance = compare_runs(args.ours, args.reference, args.tolerance)
     print("\n".join(summary_lines(jobs, tables, tolerance, args.all)))

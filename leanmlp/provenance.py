@@ -2,13 +2,14 @@
 package (and whether its tree had uncommitted changes), the package's path, a hash of the
 config and the versions of the libraries that computed it."""
 
-import ast
 import hashlib
 import json
 import platform
 import subprocess
 from importlib import metadata
 from pathlib import Path
+
+from leanmlp.imports import imported_modules
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 LIBRARIES = ("numpy", "scikit-learn", "pandas", "matplotlib", "snakemake")
@@ -102,43 +103,12 @@ def describe(record):
     return text
 
 
-def imported_modules(path, package="leanmlp", package_dir=PACKAGE_DIR):
-    """The modules of ``package`` that the Python file ``path`` imports, directly or through
-    each other: what a stage's results depend on. Returns sorted module file paths."""
-    # importing any module runs the package's __init__ first
-    seen, pending = set(), [Path(path)]
-    while pending:
-        tree = ast.parse(pending.pop().read_text())
-        for node in ast.walk(tree):
-            names = []
-            if isinstance(node, ast.Import):
-                names = [alias.name for alias in node.names]
-            elif isinstance(node, ast.ImportFrom):
-                if node.level:  # a relative import inside the package
-                    base = [node.module] if node.module else [alias.name for alias in node.names]
-                    names = [f"{package}.{name}" for name in base]
-                elif node.module == package:  # from leanmlp import x
-                    names = [f"{package}.{alias.name}" for alias in node.names]
-                else:
-                    names = [node.module]
-            for name in names:
-                parts = name.split(".")
-                if parts[0] != package:
-                    continue
-                module = parts[1] if len(parts) > 1 else "__init__"
-                file = package_dir / f"{module}.py"
-                if file.is_file() and file not in seen:
-                    seen.add(file)
-                    pending.append(file)
-    if seen:
-        seen.add(package_dir / "__init__.py")
-    return sorted(str(file) for file in seen)
-
-
 def code_digest(path, package="leanmlp", package_dir=PACKAGE_DIR):
     """A short digest of the contents of every module ``imported_modules`` finds: it changes
     exactly when one of them does (a file touched but not edited leaves it alone)."""
     digest = hashlib.sha256()
     for module in imported_modules(path, package, package_dir):
-        digest.update(Path(module).name.encode() + b"\0" + Path(module).read_bytes() + b"\0")
+        # the path inside the package, so that moving a module is a change like editing it
+        place = Path(module).relative_to(Path(package_dir)).as_posix()
+        digest.update(place.encode() + b"\0" + Path(module).read_bytes() + b"\0")
     return digest.hexdigest()[:16]

@@ -10,7 +10,7 @@ import socket
 import sys
 import time
 
-from .exceptions import LeanMLPError
+from leanmlp.exceptions import LeanMLPError
 
 
 def job_label(wildcards):

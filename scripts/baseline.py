@@ -6,11 +6,11 @@ import numpy as np
 from threadpoolctl import threadpool_limits
 
 from leanmlp.atomic import write_json
-from leanmlp.baselines import describe, make_baseline
-from leanmlp.data_providers import scale_pixels
-from leanmlp.datasets import load_training_inputs
+from leanmlp.mining.inputs import load_training_inputs
+from leanmlp.nn.data_providers import scale_pixels
 from leanmlp.seeding import stage_rng
 from leanmlp.stage import job_label, run_stage, stage_logger
+from leanmlp.study.baselines import describe, make_baseline
 
 
 def load(path):

@@ -3,9 +3,9 @@
 import numpy as np
 
 from leanmlp.atomic import save_figure
-from leanmlp.datasets import load_labelled
-from leanmlp.plots import class_extremes_figure
-from leanmlp.pruning import extremes_per_class
+from leanmlp.data.labelled import load_labelled
+from leanmlp.mining.pruning import extremes_per_class
+from leanmlp.report.plots import class_extremes_figure
 from leanmlp.stage import run_stage, stage_logger
 
 FIGURE13_CLASSES = 10  # rows of figure 13: more would not fit a page

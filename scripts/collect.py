@@ -3,7 +3,7 @@
 import json
 
 from leanmlp.atomic import atomic_path
-from leanmlp.reporting import aggregate_seeds, job_table
+from leanmlp.report.tables import aggregate_seeds, job_table
 from leanmlp.stage import run_stage, stage_logger
 
 

@@ -2,7 +2,9 @@
 
 import numpy as np
 
-from leanmlp.datasets import load_part, save_labelled, source_kind, verify_md5
+from leanmlp.data.checksums import verify_md5
+from leanmlp.data.labelled import save_labelled
+from leanmlp.data.sources import load_part, source_kind
 from leanmlp.stage import job_label, run_stage, stage_logger
 
 

@@ -3,7 +3,7 @@
 import pandas as pd
 
 from leanmlp.atomic import save_figure
-from leanmlp.plots import learning_curves_figure, setting_colours
+from leanmlp.report.plots import learning_curves_figure, setting_colours
 from leanmlp.stage import job_label, run_stage, stage_logger
 
 

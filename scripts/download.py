@@ -1,6 +1,6 @@
 """Stage download: fetch the EMNIST archive into resources/, resumable and md5-verified."""
 
-from leanmlp.download import check_zip_archive, download
+from leanmlp.data.download import check_zip_archive, download
 from leanmlp.exceptions import HostUnreachableError
 from leanmlp.stage import ProgressReporter, job_label, run_stage, stage_logger
 

@@ -4,9 +4,9 @@ score; the prune stage keeps the closest per class for each target)."""
 import numpy as np
 
 from leanmlp.atomic import save_npz
-from leanmlp.data_providers import as_features
-from leanmlp.datasets import load_labelled
-from leanmlp.pruning import class_means, distances_to_class_mean
+from leanmlp.data.labelled import load_labelled
+from leanmlp.mining.pruning import class_means, distances_to_class_mean
+from leanmlp.nn.data_providers import as_features
 from leanmlp.stage import run_stage, stage_logger
 
 

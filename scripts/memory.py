@@ -3,13 +3,13 @@
 import pandas as pd
 
 from leanmlp.atomic import atomic_path
-from leanmlp.footprint import training_footprint
+from leanmlp.mining.footprint import training_footprint
 from leanmlp.stage import run_stage, stage_logger
 
 
 def main(logger):
     rows = []
-    for variant, path in zip(snakemake.params.variants, snakemake.input.trains):
+    for variant, path in zip(snakemake.params.variants, snakemake.input.trains, strict=True):
         rows.append({"variant": variant, **training_footprint(path)})
     table = pd.DataFrame(rows)
     raw = table.loc[table.variant == "raw", "memory"].iloc[0]

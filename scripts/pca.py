@@ -1,9 +1,10 @@
 """Stage pca: fit PCA on the training split, choose k, project every split. The train file
 carries the transform and the whole spectrum, from which pca_summary and figure 12 are made."""
 
-from leanmlp.data_providers import scale_pixels
-from leanmlp.datasets import load_labelled, save_features
-from leanmlp.pca import choose_n_components, fit_pca
+from leanmlp.data.labelled import load_labelled
+from leanmlp.mining.inputs import save_features
+from leanmlp.mining.pca import choose_n_components, fit_pca
+from leanmlp.nn.data_providers import scale_pixels
 from leanmlp.stage import run_stage, stage_logger
 
 

@@ -5,7 +5,7 @@ import json
 import numpy as np
 
 from leanmlp.atomic import save_figure
-from leanmlp.plots import explained_variance_figure
+from leanmlp.report.plots import explained_variance_figure
 from leanmlp.stage import run_stage, stage_logger
 
 

@@ -4,7 +4,7 @@ pca stage stored with its training features."""
 import numpy as np
 
 from leanmlp.atomic import write_json
-from leanmlp.datasets import read_pca
+from leanmlp.mining.inputs import read_pca
 from leanmlp.stage import run_stage, stage_logger
 
 

@@ -3,9 +3,10 @@ trainer's input for that variant; the images themselves are not copied)."""
 
 import numpy as np
 
-from leanmlp.data_providers import scale_pixels
-from leanmlp.datasets import load_labelled, read_pca, save_features
-from leanmlp.pca import fit_pca
+from leanmlp.data.labelled import load_labelled
+from leanmlp.mining.inputs import read_pca, save_features
+from leanmlp.mining.pca import fit_pca
+from leanmlp.nn.data_providers import scale_pixels
 from leanmlp.stage import job_label, run_stage, stage_logger
 
 

@@ -4,8 +4,8 @@ up to the target's per-class quotas (one job per target, so changing one target 
 import numpy as np
 
 from leanmlp.atomic import save_npz
-from leanmlp.datasets import load_labelled
-from leanmlp.pruning import prune_to_target
+from leanmlp.data.labelled import load_labelled
+from leanmlp.mining.pruning import prune_to_target
 from leanmlp.stage import job_label, run_stage, stage_logger
 
 

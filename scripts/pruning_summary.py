@@ -3,15 +3,15 @@
 import numpy as np
 
 from leanmlp.atomic import write_json
-from leanmlp.datasets import load_labelled
-from leanmlp.pruning import pruning_summary
+from leanmlp.data.labelled import load_labelled
+from leanmlp.mining.pruning import pruning_summary
 from leanmlp.stage import job_label, run_stage, stage_logger
 
 
 def main(logger):
     characters = load_labelled(snakemake.input.train).characters
     kept, class_sizes = {}, None
-    for slug, target, path in zip(snakemake.params.slugs, snakemake.params.targets, snakemake.input.kept):
+    for slug, target, path in zip(snakemake.params.slugs, snakemake.params.targets, snakemake.input.kept, strict=True):
         with np.load(path) as f:
             kept[slug] = (target, f["quotas"])
             class_sizes = f["class_sizes"]

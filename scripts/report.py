@@ -11,8 +11,8 @@ import yaml
 
 from leanmlp.atomic import write_text
 from leanmlp.provenance import cpu_model, provenance
-from leanmlp.reporting import markdown_page, stage_times
-from leanmlp.reproduction import ReportInputs, prepare, render_report, report_context
+from leanmlp.report.reproduction import ReportInputs, prepare, render_report, report_context
+from leanmlp.report.tables import markdown_page, stage_times
 from leanmlp.stage import run_stage, stage_logger
 
 # The tables the report carries whole, by the tables rule's output name.

@@ -4,10 +4,11 @@ of its reconstruction (the prune stage keeps the lowest per class for each targe
 import numpy as np
 
 from leanmlp.atomic import save_npz
-from leanmlp.data_providers import scale_pixels
-from leanmlp.datasets import load_labelled, read_pca
-from leanmlp.pca import fit_pca
-from leanmlp.pruning import reconstruction_rmse
+from leanmlp.data.labelled import load_labelled
+from leanmlp.mining.inputs import read_pca
+from leanmlp.mining.pca import fit_pca
+from leanmlp.mining.pruning import reconstruction_rmse
+from leanmlp.nn.data_providers import scale_pixels
 from leanmlp.stage import run_stage, stage_logger
 
 

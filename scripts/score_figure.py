@@ -4,9 +4,9 @@ the pruning score sorted within every class, with what each target keeps of each
 import numpy as np
 
 from leanmlp.atomic import save_figure
-from leanmlp.datasets import load_labelled
-from leanmlp.plots import sorted_score_figure
-from leanmlp.pruning import target_label, within_class_quantiles
+from leanmlp.data.labelled import load_labelled
+from leanmlp.mining.pruning import target_label, within_class_quantiles
+from leanmlp.report.plots import sorted_score_figure
 from leanmlp.stage import job_label, run_stage, stage_logger
 
 
@@ -16,7 +16,7 @@ def main(logger):
         scores, labels = f["scores"], train.labels[f["indices"]]
     n_classes = len(train.characters)
     shares = {}
-    for label, path in zip(snakemake.params.target_labels, snakemake.input.kept):
+    for label, path in zip(snakemake.params.target_labels, snakemake.input.kept, strict=True):
         label = target_label(label)
         with np.load(path) as f:
             present = f["class_sizes"] > 0

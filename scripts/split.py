@@ -2,9 +2,9 @@
 
 import numpy as np
 
-from leanmlp.datasets import LabelledImages, load_labelled, save_labelled
+from leanmlp.data.labelled import LabelledImages, load_labelled, save_labelled
+from leanmlp.data.splits import SPLIT_NAMES, class_counts, pool, resolve_sizes, split_indices
 from leanmlp.seeding import stage_rng
-from leanmlp.splits import SPLIT_NAMES, class_counts, pool, resolve_sizes, split_indices
 from leanmlp.stage import run_stage, stage_logger
 
 

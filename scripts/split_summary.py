@@ -6,8 +6,8 @@ import os
 import numpy as np
 
 from leanmlp.atomic import atomic_path, write_json
-from leanmlp.datasets import load_labelled
-from leanmlp.splits import SPLIT_NAMES, split_summary
+from leanmlp.data.labelled import load_labelled
+from leanmlp.data.splits import SPLIT_NAMES, split_summary
 from leanmlp.stage import run_stage, stage_logger
 
 

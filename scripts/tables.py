@@ -7,12 +7,22 @@ import pandas as pd
 import yaml
 
 from leanmlp.atomic import atomic_path, save_figure, write_text
-from leanmlp.comparisons import table_columns
-from leanmlp.models import MLPSpec
-from leanmlp.plots import memory_accuracy_figure, paper_vs_ours_figure, setting_colours
-from leanmlp.reporting import (macs_table, markdown_table, memory_accuracy_points, memory_markdown, memory_table,
-                               overview_panel, paper_rows_table, table2, table2_markdown, wide_markdown)
+from leanmlp.nn.models import MLPSpec
+from leanmlp.report.comparisons import table_columns
+from leanmlp.report.plots import memory_accuracy_figure, paper_vs_ours_figure, setting_colours
+from leanmlp.report.tables import (
+    markdown_table,
+    memory_accuracy_points,
+    memory_markdown,
+    memory_table,
+    overview_panel,
+    paper_rows_table,
+    table2,
+    table2_markdown,
+    wide_markdown,
+)
 from leanmlp.stage import run_stage, stage_logger
+from leanmlp.study.costs import macs_table
 
 # The paper's tables of runs, by the experiments file's table that fills each; table 2 (MLPs
 # beside the baselines) is built apart.

@@ -12,8 +12,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from leanmlp.datasets import emnist_file_names
-from leanmlp.idx import encode_idx
+from leanmlp.data.emnist import emnist_file_names
+from leanmlp.data.idx import encode_idx
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED_EMNIST = REPO.parent / "shared" / "data" / "emnist"

@@ -8,14 +8,14 @@ import zipfile
 import numpy as np
 import pytest
 import yaml
-
 from conftest import REPO, make_emnist, write_nist_zip
-from leanmlp.baselines import check_baseline_name
-from leanmlp.configuration import check_config, typed
-from leanmlp.datasets import load_emnist_part
+
+from leanmlp.data.emnist import load_emnist_part
+from leanmlp.deploy.model_io import open_npz
 from leanmlp.exceptions import ConfigError, DataFormatError
-from leanmlp.model_io import open_npz
 from leanmlp.stage import run_stage
+from leanmlp.study.baselines import check_baseline_name
+from leanmlp.study.configuration import check_config, typed
 
 
 def demo_config(**data):

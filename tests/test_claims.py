@@ -5,8 +5,8 @@ import math
 import pandas as pd
 import pytest
 
-from leanmlp.claims import judge_claim, judge_claims, seed_summary
-from leanmlp.reproduction import claim_value_text
+from leanmlp.report.reproduction import claim_value_text
+from leanmlp.study.claims import judge_claim, judge_claims, seed_summary
 
 ROLES = {"plain": "h3x128", "best": "h3x128_reg", "wild": "h3x128_keep25"}
 GAP = {"id": "gap", "paper": "regularisation narrows the gap", "measure": "generalisation_gap",
@@ -107,7 +107,7 @@ def test_relative_change_claims():
 def test_judge_claims_keeps_the_declared_order_per_setting():
     table = pd.concat([jobs([("h3x128_reg", 0, 0.9, 0.85, 0.85, False)]).assign(setting=s) for s in ("a", "b")])
     result = judge_claims([ACCURACY, GAP], table, ROLES, ["a", "b"])
-    assert list(zip(result.id, result.setting)) == [("acc", "a"), ("acc", "b"), ("gap", "a"), ("gap", "b")]
+    assert list(zip(result.id, result.setting, strict=True)) == [("acc", "a"), ("acc", "b"), ("gap", "a"), ("gap", "b")]
 
 
 def test_a_relative_change_interval_never_passes_minus_100_percent():
@@ -170,7 +170,7 @@ def test_within_the_papers_figure_supported_outside_not_straddling_inconclusive(
 
 
 def test_many_verdicts_read_together_get_wider_intervals_and_an_inconclusive_one_says_its_power():
-    from leanmlp.claims import family_level
+    from leanmlp.study.claims import family_level
 
     assert family_level(1) == pytest.approx(0.95) and family_level(12) == pytest.approx(1 - 0.05 / 12)
     table = jobs([("h3x128_reg", s, 0.9, 0.85, test, False) for s, test in enumerate((0.835, 0.845, 0.85))])
@@ -191,7 +191,7 @@ BEATS_BASELINES = {"id": "beats", "paper": "the MLP beats the other classifiers"
 
 
 def test_a_baseline_claim_subtracts_the_best_baseline_and_adds_its_sampling_error():
-    from leanmlp.claims import FixedResults
+    from leanmlp.study.claims import FixedResults
 
     table = jobs([("h3x128_reg", s, 0.9, valid, 0.85, False) for s, valid in enumerate((0.860, 0.862, 0.864))])
     fixed = FixedResults(baselines={"rf20": {"valid_acc": 0.779}, "rf100": {"valid_acc": 0.829},
@@ -213,7 +213,7 @@ def test_a_baseline_claim_subtracts_the_best_baseline_and_adds_its_sampling_erro
 
 
 def test_a_fact_claim_is_exact_judged_once_for_every_setting():
-    from leanmlp.claims import EVERY_SETTING, FixedResults
+    from leanmlp.study.claims import EVERY_SETTING, FixedResults
 
     claim = {"id": "memory", "paper": "64% less memory", "fact": "training_data_mb", "of": "best",
              "relative_to": "plain", "within": {"of": -0.64, "margin": 0.05}}

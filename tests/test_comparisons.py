@@ -9,15 +9,14 @@ import numpy as np
 import pandas as pd
 import pytest
 import yaml
-
 from conftest import REPO
-from leanmlp.claims import judge_claims, seed_summary
-from leanmlp.comparisons import (Comparison, expand_comparisons, judged_row, reference_value,
-                                 table_columns)
+
 from leanmlp.exceptions import ConfigError
-from leanmlp.matrix import job_hyperparameters, mlp_settings, plan_matrix
-from leanmlp.reporting import aggregate_seeds, paper_rows_table
-from leanmlp.reproduction import ReportInputs, paper_comparisons
+from leanmlp.report.comparisons import Comparison, expand_comparisons, judged_row, reference_value, table_columns
+from leanmlp.report.reproduction import ReportInputs, paper_comparisons
+from leanmlp.report.tables import aggregate_seeds, paper_rows_table
+from leanmlp.study.claims import judge_claims, seed_summary
+from leanmlp.study.matrix import job_hyperparameters, mlp_settings, plan_matrix
 
 TARGETS = {"mean_distance": ["fraction0.94", "fraction0.893", "fraction0.82", "fraction0.7", "fraction0.5",
                              "proportional0.5"],

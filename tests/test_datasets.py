@@ -3,12 +3,13 @@ import zipfile
 
 import numpy as np
 import pytest
-
 from conftest import make_emnist, write_folder, write_nist_zip
-from leanmlp.datasets import (check_data_config, load_digits, load_emnist_part, load_part,
-                              parse_mapping, verify_md5)
+
+from leanmlp.data.checksums import verify_md5
+from leanmlp.data.emnist import load_emnist_part, parse_mapping
+from leanmlp.data.idx import encode_idx
+from leanmlp.data.sources import check_data_config, load_digits, load_part
 from leanmlp.exceptions import ChecksumError, ConfigError, DataFormatError
-from leanmlp.idx import encode_idx
 
 
 @pytest.mark.parametrize("container", ["folder", "zip"])
@@ -138,9 +139,9 @@ def test_md5_mismatch(tmp_path):
 
 def test_a_plain_http_source_needs_a_checksum():
     import yaml
-
     from conftest import REPO
-    from leanmlp.configuration import check_config
+
+    from leanmlp.study.configuration import check_config
 
     config = yaml.safe_load((REPO / "config/demo.yaml").read_text())
     config["data"].update(source="http://127.0.0.1:9/gzip.zip", md5=None, split="balanced", parts=["train"])

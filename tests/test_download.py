@@ -5,10 +5,10 @@ import socket
 import time
 
 import pytest
-
 from conftest import make_emnist, write_nist_zip
-from leanmlp.datasets import load_emnist_part
-from leanmlp.download import download, partial_path
+
+from leanmlp.data.download import download, partial_path
+from leanmlp.data.emnist import load_emnist_part
 from leanmlp.exceptions import ChecksumError, DownloadError, HostUnreachableError
 
 
@@ -131,7 +131,7 @@ def test_a_server_dying_mid_download_is_a_dropped_transfer_not_offline(tmp_path,
 def test_a_page_that_is_not_a_zip_is_deleted_so_the_next_run_fetches_again(tmp_path):
     """With no md5 (an https source), a server that answers 200 with an HTML page: the file is
     refused and deleted, instead of failing every later run as 'not a valid zip archive'."""
-    from leanmlp.download import check_zip_archive
+    from leanmlp.data.download import check_zip_archive
 
     page = tmp_path / "gzip.zip"
     page.write_bytes(b"<html><body>Not here</body></html>")
@@ -142,7 +142,7 @@ def test_a_page_that_is_not_a_zip_is_deleted_so_the_next_run_fetches_again(tmp_p
 
 
 def test_the_archive_place_depends_on_url_and_checksum():
-    from leanmlp.download import archive_place
+    from leanmlp.data.download import archive_place
 
     places = {archive_place(url, md5) for url in ("https://a.org/gzip.zip", "https://b.org/gzip.zip")
               for md5 in (None, "0" * 32)}

@@ -9,10 +9,10 @@ from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from leanmlp import MLPClassifier
 from leanmlp.__main__ import main as cli_main
-from leanmlp.datasets import load_digits
+from leanmlp.data.sources import load_digits
+from leanmlp.deploy.model_io import Predictor, save_model
 from leanmlp.exceptions import ConfigError
-from leanmlp.experiments import run_training
-from leanmlp.model_io import Predictor, save_model
+from leanmlp.nn.fitting import run_training
 
 SMALL = {"hidden_layer_sizes": (16,), "dropout_after": (1,), "max_iter": 20, "batch_size": 16, "random_state": 0}
 

@@ -4,10 +4,9 @@ import copy
 
 import pytest
 import yaml
+from conftest import REPO
 from snakemake.exceptions import WorkflowError
 from snakemake.utils import validate
-
-from conftest import REPO
 
 SCHEMA = str(REPO / "workflow/schemas/experiments.schema.yaml")
 PAPER = yaml.safe_load((REPO / "config/experiments/paper.yaml").read_text())

@@ -3,8 +3,8 @@ import gzip
 import numpy as np
 import pytest
 
+from leanmlp.data.idx import IMAGES_MAGIC, LABELS_MAGIC, decompress_gzip, encode_idx, parse_idx
 from leanmlp.exceptions import DataFormatError
-from leanmlp.idx import IMAGES_MAGIC, LABELS_MAGIC, decompress_gzip, encode_idx, parse_idx
 
 
 def test_round_trip_keeps_shape_and_values():

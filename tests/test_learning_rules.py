@@ -4,7 +4,7 @@ and the flush that keeps it out changes no update."""
 import numpy as np
 import pytest
 
-from leanmlp.learning_rules import FLUSH_BELOW, Adam, Momentum
+from leanmlp.nn.learning_rules import FLUSH_BELOW, Adam, Momentum
 
 TINY = np.finfo(np.float32).tiny  # the smallest normal float32
 
@@ -43,7 +43,7 @@ def test_an_aged_state_holds_no_subnormal_values(rule_class, steps):
 
 def test_without_the_flush_the_same_state_turns_subnormal(monkeypatch):
     """The check above can fail: switch the flush off and subnormal moments appear."""
-    monkeypatch.setattr("leanmlp.learning_rules.SubnormalFlush.__call__", lambda self, *states: None)
+    monkeypatch.setattr("leanmlp.nn.learning_rules.SubnormalFlush.__call__", lambda self, *states: None)
     _, worst = aged(Adam, 40_000)
     assert worst > 0
 
@@ -67,7 +67,7 @@ def test_the_flush_changes_no_parameter(monkeypatch, rule_class, options):
 
     rng_params = rng.standard_normal(500).astype(np.float32)
     flushed = final_params()
-    monkeypatch.setattr("leanmlp.learning_rules.SubnormalFlush.__call__", lambda self, *states: None)
+    monkeypatch.setattr("leanmlp.nn.learning_rules.SubnormalFlush.__call__", lambda self, *states: None)
     assert np.array_equal(flushed, final_params())
 
 

@@ -5,10 +5,10 @@ import random
 
 import pytest
 import yaml
-
 from conftest import REPO
+
 from leanmlp.exceptions import ConfigError
-from leanmlp.matrix import job_hyperparameters, mlp_settings, plan_matrix, plan_matrix_of
+from leanmlp.study.matrix import job_hyperparameters, mlp_settings, plan_matrix, plan_matrix_of
 
 TARGETS = {"mean_distance": ["total94000", "total89300", "total82000", "total70000", "total50000", "proportional0.5"],
            "rmse": ["total89300", "total82000", "total70000", "total50000"]}

@@ -4,11 +4,11 @@ and a whole network with dropout fixed by a seed."""
 import numpy as np
 import pytest
 
-from leanmlp.losses import SoftmaxCrossEntropy
-from leanmlp.initialisers import GlorotUniformInit
-from leanmlp.layers import AffineLayer, DropoutLayer, ReluLayer, SigmoidLayer, TanhLayer
-from leanmlp.models import MLP, MLPSpec
-from leanmlp.penalties import L1Penalty, L2Penalty
+from leanmlp.nn.initialisers import GlorotUniformInit
+from leanmlp.nn.layers import AffineLayer, DropoutLayer, ReluLayer, SigmoidLayer, TanhLayer
+from leanmlp.nn.losses import SoftmaxCrossEntropy
+from leanmlp.nn.models import MLP, MLPSpec
+from leanmlp.nn.penalties import L1Penalty, L2Penalty
 
 EPS = 1e-6
 
@@ -135,7 +135,7 @@ def test_whole_network_with_dropout(activation, penalty):
     def loss():
         return model.loss(forward()[-1], labels) + model.penalty()
 
-    pre_activations = [a for layer, a in zip(model.layers, forward()[1:])
+    pre_activations = [a for layer, a in zip(model.layers, forward()[1:], strict=True)
                        if isinstance(layer, AffineLayer)][:-1]
     # a 1e-6 nudge moves a pre-activation by ~1e-5 at most: stay further than that from the kink
     assert min(np.abs(a).min() for a in pre_activations) > 1e-4
@@ -144,3 +144,31 @@ def test_whole_network_with_dropout(activation, penalty):
     model.train_step_grads(x, labels)
     analytic = model.grads.copy()
     assert_close(analytic, numerical_grad(loss, model.params))
+
+
+def test_every_layer_keeps_the_base_contract():
+    """Each layer has its own fprop and bprop, and bprop leaves the inputs and outputs of the
+    forward pass it follows as they were (the layers below still read them)."""
+    from leanmlp.nn import layers
+
+    concrete = [kind for kind in vars(layers).values()
+                if isinstance(kind, type) and issubclass(kind, layers.Layer) and kind is not layers.Layer]
+    assert len(concrete) == 5
+    rng = np.random.default_rng(0)
+    for kind in concrete:
+        assert kind.fprop is not layers.Layer.fprop and kind.bprop is not layers.Layer.bprop, kind.__name__
+        if kind is layers.AffineLayer:
+            layer = kind(6, 4, lambda w: w.__setitem__(..., rng.normal(size=w.shape)))
+            layer.bind([np.zeros((6, 4), np.float32), np.zeros(4, np.float32)],
+                       [np.zeros((6, 4), np.float32), np.zeros(4, np.float32)])
+        elif kind is layers.DropoutLayer:
+            layer = kind(0.5, np.random.default_rng(1))
+        else:
+            layer = kind()
+        inputs = rng.normal(size=(3, 6)).astype(np.float32)
+        outputs = layer.fprop(inputs, training=True)
+        kept_inputs, kept_outputs = inputs.copy(), outputs.copy()
+        layer.bprop(inputs, outputs, np.ones_like(outputs))
+        assert np.array_equal(inputs, kept_inputs) and np.array_equal(outputs, kept_outputs), kind.__name__
+    with pytest.raises(NotImplementedError, match="no forward pass"):
+        layers.Layer().fprop(np.zeros((1, 1), np.float32))

@@ -8,15 +8,15 @@ from sklearn.neural_network import MLPClassifier
 from sklearn.neural_network._stochastic_optimizers import AdamOptimizer
 
 from leanmlp.__main__ import main as cli_main
-from leanmlp.datasets import load_digits
+from leanmlp.data.sources import load_digits
+from leanmlp.deploy.model_io import Predictor, save_model
 from leanmlp.exceptions import ConfigError
-from leanmlp.experiments import run_training, timing_summary
-from leanmlp.layers import DropoutLayer
-from leanmlp.learning_rules import Adam, GradientDescent, Momentum
-from leanmlp.model_io import Predictor, save_model
-from leanmlp.models import MLP, MLPSpec
-from leanmlp.penalties import L1Penalty
-from leanmlp.training import evaluate
+from leanmlp.nn.fitting import run_training, timing_summary
+from leanmlp.nn.layers import DropoutLayer
+from leanmlp.nn.learning_rules import Adam, GradientDescent, Momentum
+from leanmlp.nn.models import MLP, MLPSpec
+from leanmlp.nn.penalties import L1Penalty
+from leanmlp.nn.training import evaluate
 
 
 @pytest.fixture(scope="module")
@@ -81,7 +81,7 @@ def test_one_sgd_step_matches_scikit_learn(digits):
     reference.partial_fit(inputs, labels)  # one step on the same batch from the same weights
     model.train_step_grads(inputs, labels)
     GradientDescent(model.params, 0.1).update(model.grads)
-    for layer, coef, intercept in zip(affine, reference.coefs_, reference.intercepts_):
+    for layer, coef, intercept in zip(affine, reference.coefs_, reference.intercepts_, strict=True):
         np.testing.assert_allclose(layer.weights, coef, rtol=1e-5, atol=1e-6)
         np.testing.assert_allclose(layer.biases, intercept, rtol=1e-5, atol=1e-6)
 

@@ -2,10 +2,10 @@ import numpy as np
 import pytest
 from sklearn.decomposition import PCA as SklearnPCA
 
-from leanmlp.datasets import load_digits
-from leanmlp.data_providers import scale_pixels
+from leanmlp.data.sources import load_digits
 from leanmlp.exceptions import ConfigError
-from leanmlp.pca import PCA, choose_n_components, fit_pca
+from leanmlp.mining.pca import PCA, choose_n_components, fit_pca
+from leanmlp.nn.data_providers import scale_pixels
 
 
 @pytest.fixture(scope="module")

@@ -8,8 +8,8 @@ import pandas as pd
 import pytest
 from matplotlib.legend import Legend
 
-from leanmlp.plots import learning_curves_figure, memory_accuracy_figure, paper_vs_ours_figure, setting_colours
-from leanmlp.training import HISTORY_COLUMNS
+from leanmlp.nn.training import HISTORY_COLUMNS
+from leanmlp.report.plots import learning_curves_figure, memory_accuracy_figure, paper_vs_ours_figure, setting_colours
 
 
 def history(epochs, blow_up_at=None):

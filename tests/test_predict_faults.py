@@ -7,11 +7,11 @@ import sys
 
 import numpy as np
 import pytest
-
 from conftest import REPO
-from leanmlp.experiments import run_training
-from leanmlp.model_io import save_model
-from leanmlp.pca import fit_pca
+
+from leanmlp.deploy.model_io import save_model
+from leanmlp.mining.pca import fit_pca
+from leanmlp.nn.fitting import run_training
 from leanmlp.provenance import provenance
 
 SMALL = {"hidden": [16], "epochs": 2, "batch_size": 50}

@@ -9,8 +9,8 @@ def test_an_untracked_file_outside_the_code_leaves_the_tree_clean(tmp_path):
     def run(*args):
         subprocess.run(args, cwd=tmp_path, check=True, capture_output=True)
 
-    (tmp_path / "leanmlp").mkdir()
-    (tmp_path / "leanmlp/layers.py").write_text("x = 1\n")
+    (tmp_path / "leanmlp/nn").mkdir(parents=True)
+    (tmp_path / "leanmlp/nn/layers.py").write_text("x = 1\n")
     (tmp_path / "README.md").write_text("readme\n")
     run("git", "init", "-q")
     run("git", "add", ".")
@@ -30,5 +30,5 @@ def test_an_untracked_file_outside_the_code_leaves_the_tree_clean(tmp_path):
 
 
 def test_a_dirty_record_names_its_files():
-    record = {"commit": "a" * 40, "dirty": True, "changed": ["leanmlp/layers.py"], "package": "/p"}
-    assert describe(record) == f"commit {'a' * 12} (with uncommitted changes: leanmlp/layers.py), leanmlp at /p"
+    record = {"commit": "a" * 40, "dirty": True, "changed": ["leanmlp/nn/layers.py"], "package": "/p"}
+    assert describe(record) == f"commit {'a' * 12} (with uncommitted changes: leanmlp/nn/layers.py), leanmlp at /p"

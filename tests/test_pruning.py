@@ -2,11 +2,21 @@ import numpy as np
 import pytest
 
 from leanmlp.exceptions import ConfigError
-from leanmlp.pca import fit_pca
-from leanmlp.pruning import (class_means, class_quotas, classes_kept_whole, distances_to_class_mean,
-                             extremes_per_class, keep_lowest_per_class, prune_to_target, pruning_summary, target_label,
-                             within_class_quantiles,
-                             reconstruction_rmse, target_slug)
+from leanmlp.mining.pca import fit_pca
+from leanmlp.mining.pruning import (
+    class_means,
+    class_quotas,
+    classes_kept_whole,
+    distances_to_class_mean,
+    extremes_per_class,
+    keep_lowest_per_class,
+    prune_to_target,
+    pruning_summary,
+    reconstruction_rmse,
+    target_label,
+    target_slug,
+    within_class_quantiles,
+)
 
 
 def test_per_class_quota_keeps_small_classes_whole():

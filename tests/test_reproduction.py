@@ -6,9 +6,15 @@ import math
 import numpy as np
 import pandas as pd
 
-from leanmlp.reporting import markdown_table
-from leanmlp.reproduction import (best_setting, comparisons_markdown, render_report, setting_agreement,
-                                  train_column, verdict_counts)
+from leanmlp.report.reproduction import (
+    best_setting,
+    comparisons_markdown,
+    render_report,
+    setting_agreement,
+    train_column,
+    verdict_counts,
+)
+from leanmlp.report.tables import markdown_table
 
 
 def minimal_context(**changes):
@@ -99,7 +105,7 @@ def test_the_every_number_table_shows_intervals_and_no_nan():
 
 def test_the_report_names_no_folder_of_the_machine_that_made_it(tmp_path):
     from leanmlp.provenance import describe
-    from leanmlp.reproduction import portable
+    from leanmlp.report.reproduction import portable
 
     record = {"commit": "9e8ef1f6d5920000", "dirty": False, "package": str(tmp_path / "leanmlp"), "config_hash": "f9"}
     assert describe(portable(record, tmp_path)) == "commit 9e8ef1f6d592, leanmlp at ./leanmlp, config f9"

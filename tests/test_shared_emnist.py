@@ -4,7 +4,7 @@ import hashlib
 
 import numpy as np
 
-from leanmlp.datasets import load_emnist_part
+from leanmlp.data.emnist import load_emnist_part
 
 # sha256 of the converted (upright) uint8 arrays, pinned from a run of load_emnist_part.
 IMAGES_SHA256 = "907234b7bbac5ee43a6babdf6b9c824af1f8bdb4438a30751db65784e4257e37"

@@ -14,7 +14,6 @@ import numpy as np
 import pandas as pd
 import pytest
 import yaml
-
 from conftest import REPO, WorkflowCopy
 
 pytestmark = pytest.mark.workflow

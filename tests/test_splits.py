@@ -1,10 +1,10 @@
 import numpy as np
 import pytest
 
-from leanmlp.datasets import LabelledImages
+from leanmlp.data.labelled import LabelledImages
+from leanmlp.data.splits import class_counts, pool, resolve_sizes, split_indices
 from leanmlp.exceptions import ConfigError, DataFormatError
 from leanmlp.seeding import stage_rng
-from leanmlp.splits import class_counts, pool, resolve_sizes, split_indices
 
 
 def test_counts_and_fractions():

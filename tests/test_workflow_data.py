@@ -8,10 +8,10 @@ import socket
 import numpy as np
 import pytest
 import yaml
-
 from conftest import make_emnist, write_nist_zip
-from leanmlp.datasets import load_labelled
-from leanmlp.download import archive_place
+
+from leanmlp.data.download import archive_place
+from leanmlp.data.labelled import load_labelled
 
 pytestmark = pytest.mark.workflow
 

@@ -12,9 +12,8 @@ import time
 import pandas as pd
 import pytest
 import yaml
-from matplotlib.image import imread
-
 from conftest import REPO, WorkflowCopy
+from matplotlib.image import imread
 
 pytestmark = pytest.mark.workflow
 

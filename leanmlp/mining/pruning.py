@@ -22,6 +22,8 @@ from leanmlp.exceptions import ConfigError
 
 TARGET_KINDS = ("per_class", "total", "fraction", "proportional")
 
+PRUNING_METHODS = ("mean_distance", "rmse")  # the paper's two scores, each with its own targets
+
 
 def target_slug(target):
     """A file-system name for a target dict: {'total': 89300} -> 'total89300'."""

@@ -7,13 +7,13 @@ from leanmlp.exceptions import DataFormatError
 PIXEL_SCALE = np.float32(1 / 255)  # uint8 pixels -> [0, 1], the network's and PCA's input scale
 
 
-def as_features(inputs):
+def as_features(inputs: np.ndarray) -> np.ndarray:
     """Flatten to (n_samples, n_features); uint8 pixels stay uint8 (scaled per batch)."""
     inputs = np.asarray(inputs)
     return inputs.reshape(len(inputs), -1)
 
 
-def scale_pixels(images):
+def scale_pixels(images: np.ndarray) -> np.ndarray:
     """uint8 images of any shape per image -> (n_samples, n_pixels) float32 in [0, 1]."""
     return np.multiply(as_features(images), PIXEL_SCALE, dtype=np.float32)
 

@@ -3,11 +3,12 @@
 import math
 import numbers
 import statistics
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from leanmlp.exceptions import ConfigError
 from leanmlp.nn.models import MLP, MLPSpec
-from leanmlp.nn.training import evaluate, make_learning_rule, train
+from leanmlp.nn.training import TrainingResult, evaluate, make_learning_rule, train
 from leanmlp.seeding import stage_rng
 
 ARCHITECTURE_KEYS = ("hidden", "activation", "dropout_keep", "dropout_after", "l1", "l2")
@@ -31,11 +32,11 @@ class RunSettings:
         if self.epochs < 1:
             raise ConfigError(f"epochs must be at least 1, got {self.epochs}")
 
-    def learning_rule_options(self):
+    def learning_rule_options(self) -> dict:
         return {"momentum": self.momentum} if self.optimizer == "momentum" else {}
 
 
-def split_hyperparameters(hyperparameters, n_inputs, n_classes):
+def split_hyperparameters(hyperparameters: dict, n_inputs: int, n_classes: int) -> tuple[MLPSpec, RunSettings]:
     """Check a run's dict and split it into an ``MLPSpec`` and ``RunSettings``."""
     unknown = set(hyperparameters) - set(ARCHITECTURE_KEYS) - set(TRAINING_KEYS) - {"input"}
     if unknown:
@@ -50,7 +51,8 @@ def split_hyperparameters(hyperparameters, n_inputs, n_classes):
     return spec, settings
 
 
-def fit_network(spec, settings, train_data, valid_data, seed, on_epoch=None, evaluate_train=True):
+def fit_network(spec: MLPSpec, settings: RunSettings, train_data: tuple, valid_data: tuple | None, seed: int,
+                on_epoch: Callable | None = None, evaluate_train: bool = True) -> tuple[MLP, TrainingResult]:
     """Build the network of ``spec`` and train it as ``settings`` say: the one training loop of
     the pipeline's stage and of ``leanmlp.deploy.estimator.MLPClassifier``. The seed feeds two
     independent streams, one for the initial weights and dropout masks, one for the batch
@@ -63,8 +65,8 @@ def fit_network(spec, settings, train_data, valid_data, seed, on_epoch=None, eva
     return model, result
 
 
-def run_training(hyperparameters, train_data, valid_data, test_data, n_classes, seed,
-                 on_epoch=None):
+def run_training(hyperparameters: dict, train_data: tuple, valid_data: tuple, test_data: tuple, n_classes: int,
+                 seed: int, on_epoch: Callable | None = None) -> tuple[MLP, TrainingResult, dict]:
     """Train one model; returns (model, TrainingResult, metrics dict).
 
     *_data are (inputs, labels); see ``fit_network`` for the seed.
@@ -110,7 +112,7 @@ def run_training(hyperparameters, train_data, valid_data, test_data, n_classes, 
     return model, result, metrics
 
 
-def late_over_early(seconds):
+def late_over_early(seconds: list[float]) -> float:
     """Median epoch time of the last tenth of the warm epochs (2-N) over that of the first tenth:
     about 1 for a run whose epochs cost the same throughout; a run that slows down as it trains
     (as Adam did while its moments decayed into subnormal numbers) shows it here."""
@@ -122,13 +124,13 @@ def late_over_early(seconds):
 PROGRESS_PARTS = 3  # a training reports in the terminal after each third of its epochs (its log has them all)
 
 
-def progress_epochs(epochs, parts=PROGRESS_PARTS):
+def progress_epochs(epochs: int, parts: int = PROGRESS_PARTS) -> set[int]:
     """The epochs a training reports in the terminal before its closing line: evenly spaced,
     the last one left to the closing line."""
     return {round(epochs * k / parts) for k in range(1, parts)} - {0, epochs}
 
 
-def timing_summary(metrics):
+def timing_summary(metrics: dict) -> str:
     """One line on epoch times: the median of the warm epochs, the first one apart."""
     if metrics["epochs_run"] == 1:
         return f"one epoch, {metrics['first_epoch_seconds']:.2f} s (including first-call warm-up)"

@@ -11,17 +11,37 @@ import numpy as np
 
 
 class Layer:
-    """A layer without parameters."""
+    """The contract every layer keeps; this base is also a layer without parameters.
+
+    ``fprop(inputs, training)`` returns the outputs of a batch. In training mode a layer may
+    draw random numbers (dropout) and keep what its backward pass needs (a mask); it never
+    modifies ``inputs``.
+
+    ``bprop(inputs, outputs, grads_wrt_outputs)`` returns the gradient w.r.t. the inputs. It is
+    called once per training step, after ``fprop(inputs, training=True)`` of the same batch, with
+    that call's ``inputs`` and ``outputs``: it may rely on what that ``fprop`` kept (and only on
+    the most recent one). It may overwrite ``grads_wrt_outputs`` and return it, but not
+    ``inputs`` or ``outputs``, which the layers below still need.
+
+    ``accumulate_param_grads(inputs, grads_wrt_outputs)`` overwrites (never adds to) the layer's
+    gradient views with this batch's gradient, penalty included.
+    """
 
     param_shapes = ()
 
-    def bind(self, params, grads):
+    def fprop(self, inputs: np.ndarray, training: bool = False) -> np.ndarray:
+        raise NotImplementedError(f"{type(self).__name__} has no forward pass")
+
+    def bprop(self, inputs: np.ndarray, outputs: np.ndarray, grads_wrt_outputs: np.ndarray) -> np.ndarray:
+        raise NotImplementedError(f"{type(self).__name__} has no backward pass")
+
+    def bind(self, params: list[np.ndarray], grads: list[np.ndarray]) -> None:
         """Receive views into the model's flat buffers, one per entry of ``param_shapes``."""
 
-    def accumulate_param_grads(self, inputs, grads_wrt_outputs):
+    def accumulate_param_grads(self, inputs: np.ndarray, grads_wrt_outputs: np.ndarray) -> None:
         """Write this layer's parameter gradients into its gradient views (none here)."""
 
-    def penalty(self):
+    def penalty(self) -> float:
         return 0.0
 
 
@@ -34,7 +54,7 @@ class AffineLayer(Layer):
         self.weights_penalty = penalty
         self.param_shapes = ((n_inputs, n_outputs), (n_outputs,))
 
-    def bind(self, params, grads):
+    def bind(self, params: list[np.ndarray], grads: list[np.ndarray]) -> None:
         self.weights, self.biases = params
         self.grad_weights, self.grad_biases = grads
         self.weights_init(self.weights)
@@ -42,21 +62,21 @@ class AffineLayer(Layer):
         # reused by the penalty's gradient: a fresh weight-sized temporary every step costs more
         self._penalty_scratch = np.empty_like(self.weights) if self.weights_penalty else None
 
-    def fprop(self, inputs, training=False):
+    def fprop(self, inputs: np.ndarray, training: bool = False) -> np.ndarray:
         outputs = inputs @ self.weights
         outputs += self.biases
         return outputs
 
-    def bprop(self, inputs, outputs, grads_wrt_outputs):
+    def bprop(self, inputs: np.ndarray, outputs: np.ndarray, grads_wrt_outputs: np.ndarray) -> np.ndarray:
         return grads_wrt_outputs @ self.weights.T
 
-    def accumulate_param_grads(self, inputs, grads_wrt_outputs):
+    def accumulate_param_grads(self, inputs: np.ndarray, grads_wrt_outputs: np.ndarray) -> None:
         np.matmul(inputs.T, grads_wrt_outputs, out=self.grad_weights)
         np.sum(grads_wrt_outputs, axis=0, out=self.grad_biases)
         if self.weights_penalty is not None:
             self.weights_penalty.add_grad(self.weights, self.grad_weights, self._penalty_scratch)
 
-    def penalty(self):
+    def penalty(self) -> float:
         return 0.0 if self.weights_penalty is None else self.weights_penalty(self.weights)
 
     def __repr__(self):
@@ -71,11 +91,11 @@ class ReluLayer(Layer):
     def __init__(self):
         self._mask = None
 
-    def fprop(self, inputs, training=False):
+    def fprop(self, inputs: np.ndarray, training: bool = False) -> np.ndarray:
         self._mask = np.greater(inputs, 0.0).astype(inputs.dtype)
         return inputs * self._mask
 
-    def bprop(self, inputs, outputs, grads_wrt_outputs):
+    def bprop(self, inputs: np.ndarray, outputs: np.ndarray, grads_wrt_outputs: np.ndarray) -> np.ndarray:
         return np.multiply(grads_wrt_outputs, self._mask, out=grads_wrt_outputs)
 
     def __repr__(self):
@@ -83,11 +103,11 @@ class ReluLayer(Layer):
 
 
 class SigmoidLayer(Layer):
-    def fprop(self, inputs, training=False):
+    def fprop(self, inputs: np.ndarray, training: bool = False) -> np.ndarray:
         # tanh form: exact and free of overflow warnings for large |x|
         return 0.5 * np.tanh(0.5 * inputs) + 0.5
 
-    def bprop(self, inputs, outputs, grads_wrt_outputs):
+    def bprop(self, inputs: np.ndarray, outputs: np.ndarray, grads_wrt_outputs: np.ndarray) -> np.ndarray:
         grads_wrt_outputs *= outputs * (1.0 - outputs)
         return grads_wrt_outputs
 
@@ -96,10 +116,10 @@ class SigmoidLayer(Layer):
 
 
 class TanhLayer(Layer):
-    def fprop(self, inputs, training=False):
+    def fprop(self, inputs: np.ndarray, training: bool = False) -> np.ndarray:
         return np.tanh(inputs)
 
-    def bprop(self, inputs, outputs, grads_wrt_outputs):
+    def bprop(self, inputs: np.ndarray, outputs: np.ndarray, grads_wrt_outputs: np.ndarray) -> np.ndarray:
         grads_wrt_outputs *= 1.0 - outputs * outputs
         return grads_wrt_outputs
 
@@ -134,7 +154,7 @@ class DropoutLayer(Layer):
         words = self.rng.bit_generator.random_raw(-(-count // 8))
         return words.view(np.uint8)[:count]
 
-    def fprop(self, inputs, training=False):
+    def fprop(self, inputs: np.ndarray, training: bool = False) -> np.ndarray:
         if not training or self.keep_prob >= 1.0:
             return inputs
         keep = self._random_bytes(inputs.size).reshape(inputs.shape) < self._threshold
@@ -142,7 +162,7 @@ class DropoutLayer(Layer):
         self._mask *= self._scale
         return inputs * self._mask
 
-    def bprop(self, inputs, outputs, grads_wrt_outputs):
+    def bprop(self, inputs: np.ndarray, outputs: np.ndarray, grads_wrt_outputs: np.ndarray) -> np.ndarray:
         if self._mask is None:
             return grads_wrt_outputs
         grads_wrt_outputs *= self._mask

@@ -57,7 +57,7 @@ class GradientDescent:
         self.params = params
         self.learning_rate = learning_rate
 
-    def update(self, grads):
+    def update(self, grads: np.ndarray) -> None:
         self.params -= self.learning_rate * grads
 
     def __repr__(self):
@@ -75,7 +75,7 @@ class Momentum(GradientDescent):
         self.velocity = np.zeros_like(params)
         self._flush = SubnormalFlush([momentum])
 
-    def update(self, grads):
+    def update(self, grads: np.ndarray) -> None:
         self.velocity *= self.momentum
         self.velocity -= self.learning_rate * grads
         self.params += self.velocity
@@ -101,7 +101,7 @@ class Adam(GradientDescent):
         self._scratch = np.empty_like(params)
         self._flush = SubnormalFlush([beta1, beta2])
 
-    def update(self, grads):
+    def update(self, grads: np.ndarray) -> None:
         self.t += 1
         m, v, scratch = self.first_moment, self.second_moment, self._scratch
         m *= self.beta1

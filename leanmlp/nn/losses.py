@@ -16,10 +16,10 @@ class SoftmaxCrossEntropy:
         log_sums = np.log(np.exp(shifted).sum(axis=1))
         return float((log_sums.sum() - shifted[np.arange(len(labels)), labels].sum()) / len(labels))
 
-    def grad(self, logits, labels):
+    def grad(self, logits: np.ndarray, labels: np.ndarray) -> np.ndarray:
         return self.loss_and_grad(logits, labels)[1]
 
-    def loss_and_grad(self, logits, labels):
+    def loss_and_grad(self, logits: np.ndarray, labels: np.ndarray) -> tuple[float, np.ndarray]:
         """Return (mean loss as float, d loss / d logits of the logits' shape)."""
         batch_size = len(labels)
         rows = np.arange(batch_size)

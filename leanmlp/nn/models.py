@@ -57,19 +57,19 @@ class MLPSpec:
             raise ConfigError("choose one weight penalty, l1 or l2, not both")
 
     @property
-    def layer_sizes(self):
+    def layer_sizes(self) -> tuple[int, ...]:
         return (self.n_inputs, *self.hidden, self.n_classes)
 
-    def n_params(self):
+    def n_params(self) -> int:
         sizes = self.layer_sizes
-        return sum(a * b + b for a, b in zip(sizes[:-1], sizes[1:]))
+        return sum(a * b + b for a, b in zip(sizes[:-1], sizes[1:], strict=True))
 
-    def macs_per_sample(self):
+    def macs_per_sample(self) -> int:
         """Multiply-accumulates of one forward pass: sum of fan_in * fan_out over affine layers."""
         sizes = self.layer_sizes
-        return sum(a * b for a, b in zip(sizes[:-1], sizes[1:]))
+        return sum(a * b for a, b in zip(sizes[:-1], sizes[1:], strict=True))
 
-    def to_dict(self):
+    def to_dict(self) -> dict:
         return asdict(self)
 
 
@@ -88,7 +88,7 @@ class MLP:
         init = GlorotUniformInit(rng)
         sizes = spec.layer_sizes
         self.layers = []
-        for index, (fan_in, fan_out) in enumerate(zip(sizes[:-1], sizes[1:]), start=1):
+        for index, (fan_in, fan_out) in enumerate(zip(sizes[:-1], sizes[1:], strict=True), start=1):
             self.layers.append(AffineLayer(fan_in, fan_out, init, penalty))
             if index < len(sizes) - 1:
                 self.layers.append(ACTIVATION_LAYERS[spec.activation]())
@@ -112,14 +112,14 @@ class MLP:
             layer.bind(param_views, grad_views)
         return params, grads
 
-    def fprop(self, inputs, training=False):
+    def fprop(self, inputs: np.ndarray, training: bool = False) -> list[np.ndarray]:
         """Return the list [inputs, output of layer 1, ..., logits]; inputs (batch, n_inputs)."""
         activations = [inputs]
         for layer in self.layers:
             activations.append(layer.fprop(activations[-1], training))
         return activations
 
-    def bprop(self, activations, grads_wrt_logits):
+    def bprop(self, activations: list[np.ndarray], grads_wrt_logits: np.ndarray) -> None:
         """Fill ``self.grads`` from the gradient of the loss w.r.t. the logits."""
         grads = grads_wrt_logits
         for index in range(len(self.layers) - 1, -1, -1):
@@ -129,10 +129,10 @@ class MLP:
             if index > 0:  # nobody needs the gradient w.r.t. the data
                 grads = layer.bprop(inputs, outputs, grads)
 
-    def penalty(self):
+    def penalty(self) -> float:
         return sum(layer.penalty() for layer in self.layers)
 
-    def train_step_grads(self, inputs, labels):
+    def train_step_grads(self, inputs: np.ndarray, labels: np.ndarray) -> tuple[float, int]:
         """Forward and backward on one batch; returns (data loss, number correct)."""
         activations = self.fprop(inputs, training=True)
         logits = activations[-1]
@@ -140,13 +140,13 @@ class MLP:
         self.bprop(activations, grads_wrt_logits)
         return loss, int(np.count_nonzero(logits.argmax(axis=1) == labels))
 
-    def logits(self, inputs):
+    def logits(self, inputs: np.ndarray) -> np.ndarray:
         return self.fprop(inputs, training=False)[-1]
 
-    def predict(self, inputs):
+    def predict(self, inputs: np.ndarray) -> np.ndarray:
         return self.logits(inputs).argmax(axis=1)
 
-    def batched_logits(self, inputs, batch_size=2000):
+    def batched_logits(self, inputs: np.ndarray, batch_size: int = 2000) -> np.ndarray:
         """Logits of many inputs, ``batch_size`` at a time, so the activations stay small."""
         return np.concatenate([self.logits(inputs[start:start + batch_size])
                                for start in range(0, len(inputs), batch_size)])

@@ -25,7 +25,7 @@ class L1Penalty:
     def __call__(self, weights):
         return self.coefficient * float(np.abs(weights).sum(dtype=np.float64))
 
-    def add_grad(self, weights, grads, scratch):
+    def add_grad(self, weights: np.ndarray, grads: np.ndarray, scratch: np.ndarray) -> None:
         """Add d(penalty)/d(weights) to ``grads`` in place (``scratch``: an array like weights).
 
         At w = +0/-0 the sub-gradient taken is +/-coefficient (from the sign bit): float
@@ -49,7 +49,7 @@ class L2Penalty:
     def __call__(self, weights):
         return 0.5 * self.coefficient * float(np.square(weights).sum(dtype=np.float64))
 
-    def add_grad(self, weights, grads, scratch):
+    def add_grad(self, weights: np.ndarray, grads: np.ndarray, scratch: np.ndarray) -> None:
         np.multiply(weights, self.coefficient, out=scratch)
         grads += scratch
 

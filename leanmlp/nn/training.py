@@ -2,13 +2,15 @@
 
 import math
 import time
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from leanmlp.exceptions import ConfigError
 from leanmlp.nn.data_providers import BatchProvider
-from leanmlp.nn.learning_rules import LEARNING_RULES
+from leanmlp.nn.learning_rules import LEARNING_RULES, GradientDescent
+from leanmlp.nn.models import MLP
 
 
 @dataclass
@@ -33,7 +35,7 @@ HISTORY_COLUMNS = ("epoch", "train_loss", "train_acc", "valid_loss", "valid_acc"
                    "train_running_loss", "train_running_acc", "seconds", "train_eval_seconds")
 
 
-def evaluate(model, inputs, labels, batch_size=2000):
+def evaluate(model: MLP, inputs: np.ndarray, labels: np.ndarray, batch_size: int = 2000) -> tuple[float, float]:
     """Mean data loss and accuracy in evaluation mode (dropout off)."""
     total_loss, correct = 0.0, 0
     for batch_inputs, batch_labels in BatchProvider(inputs, labels, batch_size):
@@ -43,13 +45,13 @@ def evaluate(model, inputs, labels, batch_size=2000):
     return total_loss / len(labels), correct / len(labels)
 
 
-def make_learning_rule(name, params, learning_rate, **options):
+def make_learning_rule(name: str, params: np.ndarray, learning_rate: float, **options) -> GradientDescent:
     if name not in LEARNING_RULES:
         raise ConfigError(f"unknown optimizer {name!r}; known: {', '.join(LEARNING_RULES)}")
     return LEARNING_RULES[name](params, learning_rate, **options)
 
 
-def train_epoch(model, learning_rule, provider):
+def train_epoch(model: MLP, learning_rule: GradientDescent, provider: Iterable) -> tuple[float, float]:
     """One pass over ``provider``; returns the running (mean data loss, accuracy) over its
     batches with dropout active, NaN loss if it blew up (a NaN/inf batch ends the epoch at once).
     """
@@ -65,8 +67,9 @@ def train_epoch(model, learning_rule, provider):
     return loss_sum / seen, correct / seen
 
 
-def train(model, learning_rule, train_data, valid_data, epochs, batch_size, rng,
-          divergence_factor=10.0, on_epoch=None, evaluate_train=True):
+def train(model: MLP, learning_rule: GradientDescent, train_data: tuple, valid_data: tuple | None, epochs: int,
+          batch_size: int, rng: np.random.Generator, divergence_factor: float = 10.0,
+          on_epoch: Callable | None = None, evaluate_train: bool = True) -> TrainingResult:
     """Train ``model`` in place for ``epochs`` epochs.
 
     train_data, valid_data : (inputs, labels) pairs as ``BatchProvider`` takes them; valid_data

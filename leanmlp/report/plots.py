@@ -43,7 +43,7 @@ def class_extremes_figure(means, images, extremes, characters, title):
     for row, label in enumerate(labels):
         closest, furthest = extremes[label]
         pictures = [means[label], *images[closest], *images[furthest]]
-        for col, (ax, picture) in enumerate(zip(axes[row], pictures)):
+        for col, (ax, picture) in enumerate(zip(axes[row], pictures, strict=True)):
             ax.imshow(picture, cmap="gray_r")
             ax.set_xticks([])
             ax.set_yticks([])
@@ -71,7 +71,7 @@ def sorted_score_figure(positions, mean, low, high, kept_shares, ylabel, title):
     ax.grid(alpha=0.3)
     ax.legend(loc="upper left", fontsize=8)
     # the pruning targets in a panel of their own, so no label can cover the curve
-    for i, (name, shares) in enumerate(kept_shares.items()):
+    for i, (_name, shares) in enumerate(kept_shares.items()):
         shares = np.asarray(shares)
         median = float(np.median(shares))
         cuts.errorbar([median], [i], xerr=[[median - shares.min()], [shares.max() - median]], fmt="o",
@@ -176,14 +176,14 @@ def paper_vs_ours_figure(panels, colours):
     grid = fig.add_gridspec(max(len(heights) - 1, 1), 2, height_ratios=heights[1:] or [1], width_ratios=(1.1, 1))
     axes = [fig.add_subplot(grid[:, 0])] + [fig.add_subplot(grid[i, 1]) for i in range(len(heights) - 1)]
     settings = []
-    for ax, (title, panel) in zip(axes, panels.items()):
+    for ax, (title, panel) in zip(axes, panels.items(), strict=True):
         labels = list(dict.fromkeys(panel.label))
         y = {label: i for i, label in enumerate(labels)}
         paper = panel.drop_duplicates("label")
         ax.scatter(paper.paper, [y[label] for label in paper.label], marker="D", color="black", s=22,
                    label="paper", zorder=3)
         offsets = np.linspace(-0.2, 0.2, max(panel.setting.nunique(), 1))
-        for offset, (setting, group) in zip(offsets, panel.groupby("setting", sort=False)):
+        for offset, (setting, group) in zip(offsets, panel.groupby("setting", sort=False), strict=True):
             settings.append(setting)
             ys = [y[label] + offset for label in group.label]
             ax.errorbar(group["mean"], ys, xerr=group.ci.fillna(0), fmt="o", color=colours[setting],
@@ -245,7 +245,7 @@ def memory_accuracy_figure(points, title, colours):
         for kind, rows in group.groupby(group.variant.map(variant_kind), sort=False):
             ax.scatter(rows.memory_mb, rows.test_acc, color=colours[setting], marker=VARIANT_KINDS[kind][0],
                        zorder=3, s=36)
-        front = group.loc[pareto_front(list(zip(group.memory_mb, group.test_acc)))]
+        front = group.loc[pareto_front(list(zip(group.memory_mb, group.test_acc, strict=True)))]
         ax.step(front.memory_mb, front.test_acc, where="post", color=colours[setting], alpha=0.6,
                 label=f"{setting}: Pareto front (no point has less memory and more accuracy)")
     best = points.loc[points.groupby("variant").test_acc.idxmax()] if len(points) else points

@@ -94,7 +94,7 @@ def combined_interval(mean, seed_parts, fixed_variance, level):
     estimated = [std ** 2 / n for std, n in seed_parts]
     variance = sum(estimated) + fixed_variance
     se = math.sqrt(variance)
-    denominator = sum(part ** 2 / (n - 1) for part, (_, n) in zip(estimated, seed_parts))
+    denominator = sum(part ** 2 / (n - 1) for part, (_, n) in zip(estimated, seed_parts, strict=True))
     df = variance ** 2 / denominator if denominator > 0 else math.inf
     half = float(stats.t.ppf(1 - (1 - level) / 2, df)) * se
     return mean - half, mean + half, se, df

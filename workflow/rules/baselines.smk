@@ -3,29 +3,29 @@
 
 rule baseline:
     input:
-        unpack(lambda wildcards: variant_files(baseline_input(wildcards.model))),
+        unpack(get_baseline_inputs),
     output:
-        metrics=f"{RESULTS}/baselines/{{model}}.json",
+        metrics=f"{PLAN.results}/baselines/{{model}}.json",
     log:
-        f"{RESULTS}/logs/baseline/{{model}}.log",
+        f"{PLAN.results}/logs/baseline/{{model}}.log",
     benchmark:
-        f"{RESULTS}/benchmarks/baseline/{{model}}.tsv"
+        f"{PLAN.results}/benchmarks/baseline/{{model}}.tsv"
     group:
         "baselines"
     conda:
         "../envs/leanmlp.yaml"
-    threads: BASELINES.get("threads", 2)
+    threads: PLAN.baselines.get("threads", 2)
     resources:
         mem_mb=4000,
         runtime=60,
     params:
         code=script_code("baseline"),
-        seed=config["seed"],
-        train_size=BASELINES.get("train_size"),
+        seed=PLAN.config["seed"],
+        train_size=PLAN.baselines.get("train_size"),
     script:
         "../../scripts/baseline.py"
 
 
 rule baselines:
     input:
-        expand(f"{RESULTS}/baselines/{{model}}.json", model=BASELINE_MODELS),
+        expand(f"{PLAN.results}/baselines/{{model}}.json", model=PLAN.baseline_models),

@@ -15,21 +15,21 @@ rule download:
         runtime=120,
     params:
         code=script_code("download"),
-        url=DATA["source"],
-        md5=DATA["md5"],
+        url=PLAN.data["source"],
+        md5=PLAN.data["md5"],
     script:
         "../../scripts/download.py"
 
 
 rule convert:
     input:
-        convert_inputs,
+        get_convert_inputs,
     output:
-        part=f"{RESULTS}/data/converted/{{part}}.npz",
+        part=f"{PLAN.results}/data/converted/{{part}}.npz",
     log:
-        f"{RESULTS}/logs/convert_{{part}}.log",
+        f"{PLAN.results}/logs/convert_{{part}}.log",
     benchmark:
-        f"{RESULTS}/benchmarks/convert/{{part}}.tsv"
+        f"{PLAN.results}/benchmarks/convert/{{part}}.tsv"
     wildcard_constraints:
         part="train|test|all",
     conda:
@@ -39,25 +39,25 @@ rule convert:
         runtime=10,
     params:
         code=script_code("convert"),
-        source=DATA["source"],
-        path=local_source(),
-        split=DATA["split"],
-        md5=DATA["md5"],
+        source=PLAN.data["source"],
+        path=PLAN.local_source(),
+        split=PLAN.data["split"],
+        md5=PLAN.data["md5"],
     script:
         "../../scripts/convert.py"
 
 
 rule split:
     input:
-        parts=expand(f"{RESULTS}/data/converted/{{part}}.npz", part=DATA["parts"]),
+        parts=expand(f"{PLAN.results}/data/converted/{{part}}.npz", part=PLAN.data["parts"]),
     output:
-        train=f"{RESULTS}/data/train.npz",
-        valid=f"{RESULTS}/data/valid.npz",
-        test=f"{RESULTS}/data/test.npz",
+        train=f"{PLAN.results}/data/train.npz",
+        valid=f"{PLAN.results}/data/valid.npz",
+        test=f"{PLAN.results}/data/test.npz",
     log:
-        f"{RESULTS}/logs/split.log",
+        f"{PLAN.results}/logs/split.log",
     benchmark:
-        f"{RESULTS}/benchmarks/split.tsv"
+        f"{PLAN.results}/benchmarks/split.tsv"
     conda:
         "../envs/leanmlp.yaml"
     resources:
@@ -65,24 +65,24 @@ rule split:
         runtime=10,
     params:
         code=script_code("split"),
-        parts=DATA["parts"],
-        sizes=DATA["sizes"],
-        seed=config["seed"],
+        parts=PLAN.data["parts"],
+        sizes=PLAN.data["sizes"],
+        seed=PLAN.config["seed"],
     script:
         "../../scripts/split.py"
 
 
 rule split_summary:
     input:
-        **split_files("data"),
+        **PLAN.split_files("data"),
         parts=rules.split.input.parts,
     output:
-        summary=f"{RESULTS}/data/split_summary.json",
-        class_counts=f"{RESULTS}/data/class_counts.csv",
+        summary=f"{PLAN.results}/data/split_summary.json",
+        class_counts=f"{PLAN.results}/data/class_counts.csv",
     log:
-        f"{RESULTS}/logs/split_summary.log",
+        f"{PLAN.results}/logs/split_summary.log",
     benchmark:
-        f"{RESULTS}/benchmarks/split_summary.tsv"
+        f"{PLAN.results}/benchmarks/split_summary.tsv"
     conda:
         "../envs/leanmlp.yaml"
     resources:
@@ -90,7 +90,7 @@ rule split_summary:
         runtime=5,
     params:
         code=script_code("split_summary"),
-        parts=DATA["parts"],
+        parts=PLAN.data["parts"],
     script:
         "../../scripts/split_summary.py"
 

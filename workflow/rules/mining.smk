@@ -6,13 +6,13 @@
 
 rule pca:
     input:
-        **split_files("data"),
+        **PLAN.split_files("data"),
     output:
-        **split_files("mining/pca"),
+        **PLAN.split_files("mining/pca"),
     log:
-        f"{RESULTS}/logs/pca.log",
+        f"{PLAN.results}/logs/pca.log",
     benchmark:
-        f"{RESULTS}/benchmarks/pca.tsv"
+        f"{PLAN.results}/benchmarks/pca.tsv"
     conda:
         "../envs/leanmlp.yaml"
     resources:
@@ -20,7 +20,7 @@ rule pca:
         runtime=20,
     params:
         code=script_code("pca"),
-        rule=MINING["pca"],
+        rule=PLAN.mining["pca"],
     script:
         "../../scripts/pca.py"
 
@@ -29,11 +29,11 @@ rule pca_summary:
     input:
         train=rules.pca.output.train,
     output:
-        summary=f"{RESULTS}/mining/pca/summary.json",
+        summary=f"{PLAN.results}/mining/pca/summary.json",
     log:
-        f"{RESULTS}/logs/pca_summary.log",
+        f"{PLAN.results}/logs/pca_summary.log",
     benchmark:
-        f"{RESULTS}/benchmarks/pca_summary.tsv"
+        f"{PLAN.results}/benchmarks/pca_summary.tsv"
     conda:
         "../envs/leanmlp.yaml"
     resources:
@@ -41,7 +41,7 @@ rule pca_summary:
         runtime=5,
     params:
         code=script_code("pca_summary"),
-        rule=MINING["pca"],
+        rule=PLAN.mining["pca"],
     script:
         "../../scripts/pca_summary.py"
 
@@ -51,14 +51,14 @@ rule pca_figure:
         summary=rules.pca_summary.output.summary,
     output:
         figure=report(
-            f"{RESULTS}/figures/fig12_pca_explained_variance.png",
+            f"{PLAN.results}/figures/fig12_pca_explained_variance.png",
             caption="../report/pca.rst",
             category="5. Data mining",
         ),
     log:
-        f"{RESULTS}/logs/pca_figure.log",
+        f"{PLAN.results}/logs/pca_figure.log",
     benchmark:
-        f"{RESULTS}/benchmarks/pca_figure.tsv"
+        f"{PLAN.results}/benchmarks/pca_figure.tsv"
     conda:
         "../envs/leanmlp.yaml"
     resources:
@@ -72,13 +72,13 @@ rule pca_figure:
 
 rule mean_distance:
     input:
-        train=f"{RESULTS}/data/train.npz",
+        train=f"{PLAN.results}/data/train.npz",
     output:
-        scores=f"{RESULTS}/mining/mean_distance/scores.npz",
+        scores=f"{PLAN.results}/mining/mean_distance/scores.npz",
     log:
-        f"{RESULTS}/logs/mean_distance.log",
+        f"{PLAN.results}/logs/mean_distance.log",
     benchmark:
-        f"{RESULTS}/benchmarks/mean_distance.tsv"
+        f"{PLAN.results}/benchmarks/mean_distance.tsv"
     conda:
         "../envs/leanmlp.yaml"
     resources:
@@ -92,15 +92,15 @@ rule mean_distance:
 
 rule rmse:
     input:
-        train=f"{RESULTS}/data/train.npz",
-        after=f"{RESULTS}/mining/mean_distance/kept/{target_slug(MINING['rmse']['after'])}.npz",
+        train=f"{PLAN.results}/data/train.npz",
+        after=f"{PLAN.results}/mining/mean_distance/kept/{target_slug(PLAN.mining['rmse']['after'])}.npz",
         pca_train=rules.pca.output.train,
     output:
-        scores=f"{RESULTS}/mining/rmse/scores.npz",
+        scores=f"{PLAN.results}/mining/rmse/scores.npz",
     log:
-        f"{RESULTS}/logs/rmse.log",
+        f"{PLAN.results}/logs/rmse.log",
     benchmark:
-        f"{RESULTS}/benchmarks/rmse.tsv"
+        f"{PLAN.results}/benchmarks/rmse.tsv"
     conda:
         "../envs/leanmlp.yaml"
     resources:
@@ -108,21 +108,21 @@ rule rmse:
         runtime=20,
     params:
         code=script_code("rmse"),
-        after=target_slug(MINING["rmse"]["after"]),
+        after=target_slug(PLAN.mining["rmse"]["after"]),
     script:
         "../../scripts/rmse.py"
 
 
 rule prune:
     input:
-        train=f"{RESULTS}/data/train.npz",
-        scores=f"{RESULTS}/mining/{{method}}/scores.npz",
+        train=f"{PLAN.results}/data/train.npz",
+        scores=f"{PLAN.results}/mining/{{method}}/scores.npz",
     output:
-        kept=f"{RESULTS}/mining/{{method}}/kept/{{target}}.npz",
+        kept=f"{PLAN.results}/mining/{{method}}/kept/{{target}}.npz",
     log:
-        f"{RESULTS}/logs/prune/{{method}}_{{target}}.log",
+        f"{PLAN.results}/logs/prune/{{method}}_{{target}}.log",
     benchmark:
-        f"{RESULTS}/benchmarks/prune/{{method}}/{{target}}.tsv"
+        f"{PLAN.results}/benchmarks/prune/{{method}}/{{target}}.tsv"
     wildcard_constraints:
         method="|".join(PRUNING_METHODS),
         target="[^/]+",
@@ -133,22 +133,22 @@ rule prune:
         runtime=5,
     params:
         code=script_code("prune"),
-        target=pruning_target,
+        target=get_pruning_target,
     script:
         "../../scripts/prune.py"
 
 
 rule pruning_summary:
     input:
-        train=f"{RESULTS}/data/train.npz",
-        scores=f"{RESULTS}/mining/{{method}}/scores.npz",
-        kept=lambda wildcards: kept_files(wildcards.method),
+        train=f"{PLAN.results}/data/train.npz",
+        scores=f"{PLAN.results}/mining/{{method}}/scores.npz",
+        kept=get_kept_files,
     output:
-        summary=f"{RESULTS}/mining/{{method}}/summary.json",
+        summary=f"{PLAN.results}/mining/{{method}}/summary.json",
     log:
-        f"{RESULTS}/logs/pruning_summary/{{method}}.log",
+        f"{PLAN.results}/logs/pruning_summary/{{method}}.log",
     benchmark:
-        f"{RESULTS}/benchmarks/pruning_summary/{{method}}.tsv"
+        f"{PLAN.results}/benchmarks/pruning_summary/{{method}}.tsv"
     wildcard_constraints:
         method="|".join(PRUNING_METHODS),
     conda:
@@ -158,26 +158,26 @@ rule pruning_summary:
         runtime=5,
     params:
         code=script_code("pruning_summary"),
-        slugs=lambda wildcards: target_slugs(wildcards.method),
-        targets=lambda wildcards: MINING[wildcards.method]["targets"],
+        slugs=get_target_slugs,
+        targets=lambda wildcards: PLAN.mining[wildcards.method]["targets"],
     script:
         "../../scripts/pruning_summary.py"
 
 
 rule class_extremes:
     input:
-        train=f"{RESULTS}/data/train.npz",
+        train=f"{PLAN.results}/data/train.npz",
         scores=rules.mean_distance.output.scores,
     output:
         figure=report(
-            f"{RESULTS}/figures/fig13_class_mean_extremes.png",
+            f"{PLAN.results}/figures/fig13_class_mean_extremes.png",
             caption="../report/class_extremes.rst",
             category="5. Data mining",
         ),
     log:
-        f"{RESULTS}/logs/class_extremes.log",
+        f"{PLAN.results}/logs/class_extremes.log",
     benchmark:
-        f"{RESULTS}/benchmarks/class_extremes.tsv"
+        f"{PLAN.results}/benchmarks/class_extremes.tsv"
     conda:
         "../envs/leanmlp.yaml"
     resources:
@@ -191,19 +191,19 @@ rule class_extremes:
 
 rule score_figure:
     input:
-        train=f"{RESULTS}/data/train.npz",
-        scores=lambda wildcards: f"{RESULTS}/mining/{SCORE_FIGURES[wildcards.figure]['method']}/scores.npz",
-        kept=lambda wildcards: kept_files(SCORE_FIGURES[wildcards.figure]["method"]),
+        train=f"{PLAN.results}/data/train.npz",
+        scores=lambda wildcards: f"{PLAN.results}/mining/{SCORE_FIGURES[wildcards.figure]['method']}/scores.npz",
+        kept=get_score_figure_kept_files,
     output:
         figure=report(
-            f"{RESULTS}/figures/{{figure}}.png",
+            f"{PLAN.results}/figures/{{figure}}.png",
             caption="../report/score_figure.rst",
             category="5. Data mining",
         ),
     log:
-        f"{RESULTS}/logs/score_figure/{{figure}}.log",
+        f"{PLAN.results}/logs/score_figure/{{figure}}.log",
     benchmark:
-        f"{RESULTS}/benchmarks/score_figure/{{figure}}.tsv"
+        f"{PLAN.results}/benchmarks/score_figure/{{figure}}.tsv"
     wildcard_constraints:
         figure="|".join(SCORE_FIGURES),
     conda:
@@ -213,9 +213,7 @@ rule score_figure:
         runtime=5,
     params:
         code=script_code("score_figure"),
-        target_labels=lambda wildcards: target_slugs(
-            SCORE_FIGURES[wildcards.figure]["method"]
-        ),
+        target_labels=lambda wildcards: PLAN.target_slugs(SCORE_FIGURES[wildcards.figure]["method"]),
         title=lambda wildcards: SCORE_FIGURES[wildcards.figure]["title"],
         ylabel=lambda wildcards: SCORE_FIGURES[wildcards.figure]["ylabel"],
     script:
@@ -224,15 +222,15 @@ rule score_figure:
 
 rule project_pruned:
     input:
-        **split_files("data"),
-        kept=f"{RESULTS}/mining/{{method}}/kept/{{target}}.npz",
+        **PLAN.split_files("data"),
+        kept=f"{PLAN.results}/mining/{{method}}/kept/{{target}}.npz",
         pca_train=rules.pca.output.train,
     output:
-        **split_files("mining/{method}/{target}"),
+        **PLAN.split_files("mining/{method}/{target}"),
     log:
-        f"{RESULTS}/logs/project_pruned/{{method}}_{{target}}.log",
+        f"{PLAN.results}/logs/project_pruned/{{method}}_{{target}}.log",
     benchmark:
-        f"{RESULTS}/benchmarks/project_pruned/{{method}}/{{target}}.tsv"
+        f"{PLAN.results}/benchmarks/project_pruned/{{method}}/{{target}}.tsv"
     wildcard_constraints:
         method="|".join(PRUNING_METHODS),
         target="[^/]+",
@@ -251,13 +249,13 @@ rule project_pruned:
 
 rule memory:
     input:
-        trains=[variant_files(variant)["train"] for variant in INPUT_VARIANTS],
+        trains=[PLAN.variant_files(variant)["train"] for variant in PLAN.input_variants],
     output:
-        table=f"{RESULTS}/mining/memory.csv",
+        table=f"{PLAN.results}/mining/memory.csv",
     log:
-        f"{RESULTS}/logs/memory.log",
+        f"{PLAN.results}/logs/memory.log",
     benchmark:
-        f"{RESULTS}/benchmarks/memory.tsv"
+        f"{PLAN.results}/benchmarks/memory.tsv"
     conda:
         "../envs/leanmlp.yaml"
     resources:
@@ -265,7 +263,7 @@ rule memory:
         runtime=5,
     params:
         code=script_code("memory"),
-        variants=INPUT_VARIANTS,
+        variants=PLAN.input_variants,
     script:
         "../../scripts/memory.py"
 
@@ -273,9 +271,9 @@ rule memory:
 rule mining:
     input:
         rules.pca_summary.output,
-        MINING_FIGURES,
+        PLAN.mining_figures,
         expand(
-            f"{RESULTS}/mining/{{method}}/summary.json",
+            f"{PLAN.results}/mining/{{method}}/summary.json",
             method=PRUNING_METHODS,
         ),
         rules.memory.output,

@@ -19,30 +19,30 @@ localrules:
 
 rule effective_config:
     output:
-        config=f"{RESULTS}/config.yaml",
+        config=f"{PLAN.results}/config.yaml",
     log:
-        f"{RESULTS}/logs/effective_config.log",
+        f"{PLAN.results}/logs/effective_config.log",
     benchmark:
-        f"{RESULTS}/benchmarks/effective_config.tsv"
+        f"{PLAN.results}/benchmarks/effective_config.tsv"
     conda:
         "../envs/leanmlp.yaml"
     params:
         code=script_code("effective_config"),
-        config=config,
+        config=PLAN.config,
     script:
         "../../scripts/effective_config.py"
 
 
 rule collect:
     input:
-        metrics=job_outputs("metrics.json"),
+        metrics=PLAN.job_outputs("metrics.json"),
     output:
-        jobs=f"{RESULTS}/tables/mlp_jobs.csv",
-        runs=f"{RESULTS}/tables/mlp_runs.csv",
+        jobs=f"{PLAN.results}/tables/mlp_jobs.csv",
+        runs=f"{PLAN.results}/tables/mlp_runs.csv",
     log:
-        f"{RESULTS}/logs/collect.log",
+        f"{PLAN.results}/logs/collect.log",
     benchmark:
-        f"{RESULTS}/benchmarks/collect.tsv"
+        f"{PLAN.results}/benchmarks/collect.tsv"
     conda:
         "../envs/leanmlp.yaml"
     params:
@@ -53,37 +53,32 @@ rule collect:
 
 rule curves:
     input:
-        histories=curve_histories,
+        histories=get_curve_histories,
         class_counts=lambda wildcards: (
-            rules.split_summary.output.class_counts
-            if CURVE_FIGURES[wildcards.curve]["majority"]
-            else []
+            rules.split_summary.output.class_counts if PLAN.curves[wildcards.curve]["majority"] else []
         ),
     output:
         figure=report(
-            f"{RESULTS}/figures/{{curve}}.png",
+            f"{PLAN.results}/figures/{{curve}}.png",
             caption="../report/curves.rst",
             category="4. Learning curves",
             labels=lambda wildcards: {
-                "figure": CURVE_FIGURES[wildcards.curve]["title"].split(":")[0],
-                "runs": ", ".join(
-                    f"{s['setting']}/{s['run']}"
-                    for s in CURVE_FIGURES[wildcards.curve]["series"]
-                ),
+                "figure": PLAN.curves[wildcards.curve]["title"].split(":")[0],
+                "runs": ", ".join(f"{s['setting']}/{s['run']}" for s in PLAN.curves[wildcards.curve]["series"]),
             },
         ),
     log:
-        f"{RESULTS}/logs/curves/{{curve}}.log",
+        f"{PLAN.results}/logs/curves/{{curve}}.log",
     benchmark:
-        f"{RESULTS}/benchmarks/curves/{{curve}}.tsv"
+        f"{PLAN.results}/benchmarks/curves/{{curve}}.tsv"
     wildcard_constraints:
-        curve="|".join(CURVE_FIGURES),
+        curve="|".join(PLAN.curves),
     conda:
         "../envs/leanmlp.yaml"
     params:
         code=script_code("curves"),
-        figure=lambda wildcards: CURVE_FIGURES[wildcards.curve],
-        all_settings=list(MLP["settings"]),
+        figure=lambda wildcards: PLAN.curves[wildcards.curve],
+        all_settings=list(PLAN.mlp["settings"]),
     script:
         "../../scripts/curves.py"
 
@@ -97,53 +92,53 @@ rule tables:
         memory=rules.memory.output.table,
         class_counts=rules.split_summary.output.class_counts,
     output:
-        **{f"table{n}": f"{RESULTS}/tables/table{n}.csv" for n in range(1, 5)},
+        **{f"table{n}": f"{PLAN.results}/tables/table{n}.csv" for n in range(1, 5)},
         **{
             f"table{n}_md": report(
-                f"{RESULTS}/tables/table{n}.md",
+                f"{PLAN.results}/tables/table{n}.md",
                 caption=f"../report/table{n}.rst",
                 category="3. Tables",
                 labels={"table": f"Table {n}"},
             )
             for n in range(1, 5)
         },
-        macs=f"{RESULTS}/tables/macs.csv",
+        macs=f"{PLAN.results}/tables/macs.csv",
         macs_md=report(
-            f"{RESULTS}/tables/macs.md",
+            f"{PLAN.results}/tables/macs.md",
             caption="../report/macs.rst",
             category="3. Tables",
             labels={"table": "multiply-accumulates"},
         ),
-        memory_table=f"{RESULTS}/tables/memory.csv",
+        memory_table=f"{PLAN.results}/tables/memory.csv",
         memory_table_md=report(
-            f"{RESULTS}/tables/memory.md",
+            f"{PLAN.results}/tables/memory.md",
             caption="../report/memory.rst",
             category="3. Tables",
             labels={"table": "memory of the training sets"},
         ),
         pareto=report(
-            f"{RESULTS}/figures/fig16_memory_vs_accuracy.png",
+            f"{PLAN.results}/figures/fig16_memory_vs_accuracy.png",
             caption="../report/pareto.rst",
             category="5. Data mining",
         ),
         overview=report(
-            f"{RESULTS}/figures/fig00_paper_vs_ours.png",
+            f"{PLAN.results}/figures/fig00_paper_vs_ours.png",
             caption="../report/overview.rst",
             category="2. Overview",
         ),
     log:
-        f"{RESULTS}/logs/tables.log",
+        f"{PLAN.results}/logs/tables.log",
     benchmark:
-        f"{RESULTS}/benchmarks/tables.tsv"
+        f"{PLAN.results}/benchmarks/tables.tsv"
     conda:
         "../envs/leanmlp.yaml"
     params:
         code=script_code("tables"),
-        settings=SETTINGS,
-        tables=MATRIX.tables,
-        comparisons=MATRIX.comparisons,
-        figure16_inputs={run: RUN_INPUTS[run] for run in MATRIX.figure16},
-        all_settings=list(MLP["settings"]),
+        settings=PLAN.settings,
+        tables=PLAN.matrix.tables,
+        comparisons=PLAN.matrix.comparisons,
+        figure16_inputs={run: PLAN.run_inputs[run] for run in PLAN.matrix.figure16},
+        all_settings=list(PLAN.mlp["settings"]),
     script:
         "../../scripts/tables.py"
 
@@ -158,52 +153,48 @@ rule report:
         pca_summary=rules.pca_summary.output.summary,
         memory=rules.memory.output.table,
         baselines=rules.baselines.input,
-        histories=[history["path"] for history in COMPARED_HISTORIES],
-        figures=sorted(
-            CURVE_FILES
-            + [rules.tables.output.pareto, rules.tables.output.overview]
-            + MINING_FIGURES
-        ),
+        histories=[history["path"] for history in PLAN.histories],
+        figures=PLAN.figures,
     output:
         report=report(
-            f"{RESULTS}/report.md",
+            f"{PLAN.results}/report.md",
             caption="../report/verdicts_markdown.rst",
             category="1. Verdicts",
             labels={"file": "report.md (Markdown, to download)"},
         ),
         page=report(
-            f"{RESULTS}/report_page.html",
+            f"{PLAN.results}/report_page.html",
             caption="../report/verdicts.rst",
             category="1. Verdicts",
             labels={"file": "the reproduction report: every verdict and every number"},
         ),
     log:
-        f"{RESULTS}/logs/report.log",
+        f"{PLAN.results}/logs/report.log",
     conda:
         "../envs/leanmlp.yaml"
     params:
         code=script_code("report"),
-        name=config["name"],
-        data=DATA,
-        quick=config.get("quick"),
-        seeds=MLP["seeds"],
-        run_seeds=MATRIX.seeds,
-        epochs=MLP["defaults"]["epochs"],
-        settings=SETTINGS,
-        roles=ROLES,
-        claims=MATRIX.claims,
-        hypotheses=MATRIX.hypotheses,
-        comparisons=MATRIX.comparisons,
-        tables=MATRIX.tables,
-        run_settings={run: run_settings(run) for run in RUNS},
-        run_inputs=RUN_INPUTS,
-        histories=COMPARED_HISTORIES,
-        record_settings=run_settings(RECORD_RUN) if RECORD_RUN else [],
-        benchmarks=f"{RESULTS}/benchmarks",
+        name=PLAN.config["name"],
+        data=PLAN.data,
+        quick=PLAN.config.get("quick"),
+        seeds=PLAN.mlp["seeds"],
+        run_seeds=PLAN.matrix.seeds,
+        epochs=PLAN.mlp["defaults"]["epochs"],
+        settings=PLAN.settings,
+        roles=PLAN.roles,
+        claims=PLAN.matrix.claims,
+        hypotheses=PLAN.matrix.hypotheses,
+        comparisons=PLAN.matrix.comparisons,
+        tables=PLAN.matrix.tables,
+        run_settings={run: PLAN.run_settings(run) for run in PLAN.runs},
+        run_inputs=PLAN.run_inputs,
+        histories=PLAN.histories,
+        record_settings=PLAN.run_settings(PLAN.record_run) if PLAN.record_run else [],
+        benchmarks=f"{PLAN.results}/benchmarks",
     script:
         "../../scripts/report.py"
 
 
 rule figures:
     input:
-        rules.report.input.figures,
+        PLAN.figures,

@@ -1,17 +1,17 @@
-# Training stage: one job per (optimizer setting, MLP run, seed).
+# Training stage: one job per (optimizer setting, PLAN.mlp run, seed).
 
 
 rule train_mlp:
     input:
-        unpack(training_inputs),
+        unpack(get_training_inputs),
     output:
-        history=f"{RESULTS}/mlp/{{setting}}/{{run}}/seed{{seed}}/history.csv",
-        model=f"{RESULTS}/mlp/{{setting}}/{{run}}/seed{{seed}}/model.npz",
-        metrics=f"{RESULTS}/mlp/{{setting}}/{{run}}/seed{{seed}}/metrics.json",
+        history=f"{PLAN.results}/mlp/{{setting}}/{{run}}/seed{{seed}}/history.csv",
+        model=f"{PLAN.results}/mlp/{{setting}}/{{run}}/seed{{seed}}/model.npz",
+        metrics=f"{PLAN.results}/mlp/{{setting}}/{{run}}/seed{{seed}}/metrics.json",
     log:
-        f"{RESULTS}/logs/train_mlp/{{setting}}/{{run}}_seed{{seed}}.log",
+        f"{PLAN.results}/logs/train_mlp/{{setting}}/{{run}}_seed{{seed}}.log",
     benchmark:
-        f"{RESULTS}/benchmarks/train_mlp/{{setting}}/{{run}}_seed{{seed}}.tsv"
+        f"{PLAN.results}/benchmarks/train_mlp/{{setting}}/{{run}}_seed{{seed}}.tsv"
     wildcard_constraints:
         seed=r"\d+",
         setting="[^/]+",
@@ -20,15 +20,13 @@ rule train_mlp:
         "training"
     conda:
         "../envs/leanmlp.yaml"
-    threads: MLP.get("threads", 1)
+    threads: PLAN.mlp.get("threads", 1)
     resources:
         mem_mb=memory_from_inputs(200, 1.5),
-        runtime=training_runtime,
+        runtime=get_training_runtime,
     params:
         code=script_code("train_mlp"),
-        hyperparameters=lambda wildcards: hyperparameters_of(
-            wildcards.setting, wildcards.run
-        ),
+        hyperparameters=get_hyperparameters,
         seed=lambda wildcards: int(wildcards.seed),
     script:
         "../../scripts/train_mlp.py"
@@ -36,4 +34,4 @@ rule train_mlp:
 
 rule mlp:
     input:
-        job_outputs("metrics.json"),
+        PLAN.job_outputs("metrics.json"),

@@ -1,0 +1,2 @@
+"""What the paper does to the data before training: PCA, training-sample pruning, the input
+variants they make and their memory footprints."""

@@ -1,0 +1,247 @@
+"""The workflow's plan: everything the rules need to know about one config, built once by
+``build_plan`` from the validated config and experiments file: the results folder, the input
+variants, the experiment matrix and its jobs, the comparisons, the figures, quick mode, and
+the paths every stage agrees on. The Snakefile reads it; nothing here knows Snakemake."""
+
+import copy
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from leanmlp.data.download import archive_place
+from leanmlp.data.emnist import emnist_file_names
+from leanmlp.data.sources import source_kind
+from leanmlp.data.splits import SPLIT_NAMES
+from leanmlp.exceptions import ConfigError
+from leanmlp.mining.pruning import PRUNING_METHODS, target_slug
+from leanmlp.report.comparisons import expand_comparisons, history_runs
+from leanmlp.study.configuration import baseline_models
+from leanmlp.study.matrix import describe_run, job_hyperparameters, mlp_settings, plan_matrix_of
+
+REFERENCE_FILE = "config/paper_reference.yaml"
+
+# Figures 14 and 15 (the score_figure rule), by file name, with the pruning method each shows.
+SCORE_FIGURES = {
+    "fig14_distance_from_class_mean": {
+        "method": "mean_distance",
+        "title": "Figure 14: distance from the class mean",
+        "ylabel": "distance to the class mean (0..255 pixel scale)",
+    },
+    "fig15_pca_reconstruction_rmse": {
+        "method": "rmse",
+        "title": "Figure 15: PCA reconstruction RMSE after the mean-distance cut",
+        "ylabel": "PCA reconstruction RMSE (0..255 pixel scale)",
+    },
+}
+# Figures 12 and 13, one job each.
+MINING_FIGURE_NAMES = ("fig12_pca_explained_variance", "fig13_class_mean_extremes")
+
+# A cluster job's time limit: a training epoch of 100,000 x 784 takes about 2 s on one core;
+# the limit allows twice that, plus a fixed margin for loading and saving.
+SECONDS_PER_EPOCH = 2
+RUNTIME_SAFETY_FACTOR = 2
+RUNTIME_MARGIN_MINUTES = 10
+
+
+def slug(text):
+    """A file-name-safe form of a run name."""
+    return re.sub(r"[^A-Za-z0-9.]+", "_", text).strip("_")
+
+
+def quick_config(config):
+    """The config of quick mode: its own results folder, the config's epochs and baseline
+    sample size (a smoke-test scale of the same matrix, which never mixes with a full run)."""
+    quick = copy.deepcopy(config)
+    quick["name"] += "_quick"
+    quick["baselines"]["train_size"] = config["quick"]["baseline_train_size"]
+    return quick
+
+
+def pruning_slugs(mining):
+    """{method: the slug of each of its targets, in order}."""
+    return {method: [target_slug(t) for t in mining[method]["targets"]] for method in PRUNING_METHODS}
+
+
+def input_variants(mining):
+    """Every training input: raw pixels, PCA-k on the full train set, and each pruned set."""
+    return ["raw", "pca"] + [f"{method}/{slug}" for method, slugs in pruning_slugs(mining).items() for slug in slugs]
+
+
+@dataclass
+class Plan:
+    """One config's plan. See ``build_plan``."""
+
+    config: dict  # the effective config (quick mode applied)
+    experiments_file: str
+    matrix: object  # study.matrix.Matrix
+    mlp: dict  # the config's mlp section with the experiments file's settings and defaults
+    notes: list = field(default_factory=list)  # what the terminal should be told once
+
+    def __post_init__(self):
+        """Everything the rules read more than once, computed here once."""
+        self.results = f"results/{self.config['name']}"
+        self.data = self.config["data"]
+        self.source_kind = source_kind(self.data["source"])
+        self.mining = self.config["mining"]
+        self.baselines = self.config["baselines"]
+        self.baseline_models = baseline_models(self.baselines)
+        self.runs, self.roles = self.matrix.runs, self.matrix.roles
+        self.settings = self.mlp["default_settings"]  # the tables compare the default settings
+        self.record_run = self.roles.get("record")
+        # every training job as (setting, run); each is trained once per seed of its run
+        self.jobs = [(setting, run) for run in self.runs for setting in self.run_settings(run)]
+        self.run_inputs = {run: self.hyperparameters_of(self.run_settings(run)[0], run)["input"] for run in self.runs}
+        try:
+            self.comparisons = expand_comparisons(
+                self.matrix.comparisons, yaml.safe_load(Path(REFERENCE_FILE).read_text()),
+                {"runs": self.runs, "roles": self.roles, "tables": self.matrix.tables})
+        except ConfigError as e:
+            raise ConfigError(f"{self.experiments_file}: {e}") from None
+        self.histories = self.compared_histories()
+        self.curves = self.curve_figures()
+
+    # --- data ---
+    def downloaded_archive(self):
+        """Where the download stage puts the archive of a URL source (see archive_place)."""
+        return archive_place(self.data["source"], self.data["md5"])
+
+    def local_source(self):
+        """The file or folder the convert stage reads: the download for a URL, else the source."""
+        return self.downloaded_archive() if self.source_kind == "url" else self.data["source"]
+
+    def convert_inputs(self, part):
+        """Exactly the files one partition needs, so Snakemake notices any of them changing."""
+        if self.source_kind == "digits":
+            return []
+        if self.source_kind == "directory":
+            names = emnist_file_names(self.data["split"], part).values()
+            return [str(Path(self.data["source"], name)) for name in names]
+        return [self.local_source()]
+
+    def split_files(self, folder):
+        """{train, valid, test} -> their .npz under the results folder's ``folder``."""
+        return {split: f"{self.results}/{folder}/{split}.npz" for split in SPLIT_NAMES}
+
+    # --- mining ---
+    def target_slugs(self, method):
+        return pruning_slugs(self.mining)[method]
+
+    def pruning_target(self, method, target):
+        """The target dict of a prune job, found by its slug."""
+        return {target_slug(t): t for t in self.mining[method]["targets"]}[target]
+
+    def kept_files(self, method):
+        """The kept-indices file of every target of a pruning method, in target order."""
+        return [f"{self.results}/mining/{method}/kept/{slug}.npz" for slug in self.target_slugs(method)]
+
+    @property
+    def input_variants(self):
+        return input_variants(self.mining)
+
+    def variant_files(self, variant):
+        """The train/valid/test files of an input variant (see ``input_variants``)."""
+        return self.split_files("data" if variant == "raw" else f"mining/{variant}")
+
+    @property
+    def mining_figures(self):
+        return [f"{self.results}/figures/{name}.png" for name in (*MINING_FIGURE_NAMES, *SCORE_FIGURES)]
+
+    # --- training ---
+    def run_settings(self, run):
+        return self.matrix.settings_of(run, self.settings)
+
+    def hyperparameters_of(self, setting, run):
+        return job_hyperparameters(self.mlp["defaults"], self.mlp["settings"][setting], self.runs[run])
+
+    def job_folders(self, jobs=None):
+        """results/<name>/mlp/<setting>/<run>/seed<k> of every (setting, run) job and its seeds."""
+        return [f"{self.results}/mlp/{setting}/{run}/seed{seed}"
+                for setting, run in (self.jobs if jobs is None else jobs) for seed in self.matrix.seeds[run]]
+
+    def job_outputs(self, filename, jobs=None):
+        """The file ``filename`` of every (setting, run) job and seed."""
+        return [f"{folder}/{filename}" for folder in self.job_folders(jobs)]
+
+    def training_runtime(self, setting, run):
+        """Minutes a cluster should allow one training job (see SECONDS_PER_EPOCH)."""
+        epochs = self.hyperparameters_of(setting, run)["epochs"]
+        return RUNTIME_MARGIN_MINUTES + int(epochs * SECONDS_PER_EPOCH * RUNTIME_SAFETY_FACTOR / 60)
+
+    # --- report ---
+    def compared_histories(self):
+        """The learning curves the comparisons read an epoch of: [{setting, run, seed, path}]."""
+        return [{"setting": setting, "run": run, "seed": seed,
+                 "path": f"{self.results}/mlp/{setting}/{run}/seed{seed}/history.csv"}
+                for run in history_runs(self.comparisons, self.roles)
+                for setting in self.run_settings(run) for seed in self.matrix.seeds[run]]
+
+    def curve_series(self, pairs):
+        """[{setting, run, seeds}] of the (setting, run) pairs a learning-curve figure draws."""
+        return [{"setting": s, "run": r, "seeds": self.matrix.seeds[r]} for s, r in pairs]
+
+    def curve_figures(self):
+        """Figures 1-11 (the paper's runs, under every setting) and 17 (the record run beside the
+        best raw model under the default settings), by file name: {title, series, dropout,
+        majority}; majority: whether to draw the accuracy of always guessing the most common class."""
+        figures = {}
+        for number, run in self.matrix.figures.items():
+            pairs = [(setting, run) for setting in self.run_settings(run)]
+            figures[f"fig{number:02d}_{slug(run)}"] = {
+                "title": f"Figure {number}: {describe_run(self.hyperparameters_of(*pairs[0]))} (run {run})",
+                "series": self.curve_series(pairs), "majority": False}
+        if self.record_run is not None and "best_raw" in self.roles:
+            record, same_model = self.record_run, self.roles["best_raw"]
+            pairs = ([(s, record) for s in self.run_settings(record)]
+                     + [(s, same_model) for s in self.run_settings(same_model)])
+            figures[f"fig17_{slug(record)}"] = {
+                "title": f"Figure 17: {describe_run(self.hyperparameters_of(*pairs[0]))} under the paper's "
+                         f"stated optimizer ({', '.join(self.run_settings(record))}, run {record}) and under "
+                         f"{', '.join(self.run_settings(same_model))} (run {same_model})",
+                "series": self.curve_series(pairs), "majority": True}
+        for figure in figures.values():
+            figure["dropout"] = any(
+                self.hyperparameters_of(series["setting"], series["run"])["dropout_keep"] is not None
+                for series in figure["series"])
+        return figures
+
+    def curve_histories(self, curve):
+        """The history.csv of every seed a learning-curve figure draws, in series order."""
+        return [f"{self.results}/mlp/{series['setting']}/{series['run']}/seed{seed}/history.csv"
+                for series in self.curves[curve]["series"] for seed in series["seeds"]]
+
+    @property
+    def curve_files(self):
+        return [f"{self.results}/figures/{name}.png" for name in self.curves]
+
+    @property
+    def figures(self):
+        """Every figure of the run, by name (so by number): the one list the figures rule and
+        the report rule both read."""
+        return sorted([f"{self.results}/figures/fig00_paper_vs_ours.png", *self.curve_files, *self.mining_figures,
+                       f"{self.results}/figures/fig16_memory_vs_accuracy.png"])
+
+
+def load_experiments(config):
+    """The experiments file the config names, read (a missing file is one ConfigError)."""
+    path = config["mlp"]["experiments"]
+    if not Path(path).is_file():
+        raise ConfigError(f"mlp.experiments: no file {path}")
+    return path, yaml.safe_load(Path(path).read_text())
+
+
+def build_plan(config, experiments_file, experiments):
+    """The plan of a validated config and experiments file (see ``Plan``). Raises ConfigError
+    for what only the whole plan reveals: a run the matrix cannot build, a comparison naming
+    what does not exist."""
+    mlp = {**config["mlp"], **mlp_settings(experiments, config["mlp"])}
+    notes = []
+    if "quick" in config:
+        config = quick_config(config)
+        mlp["defaults"]["epochs"] = config["quick"]["epochs"]
+        notes.append(f"quick mode: {config['quick']['epochs']} epochs per run, baselines on "
+                     f"{config['quick']['baseline_train_size']} images; results in results/{config['name']}")
+    matrix = plan_matrix_of(experiments_file, experiments, config["mlp"], mlp, pruning_slugs(config["mining"]),
+                            input_variants(config["mining"]))
+    return Plan(config, experiments_file, matrix, mlp, notes)
