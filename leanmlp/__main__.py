@@ -16,6 +16,8 @@ calls, the median and interquartile range of as many timed calls as fit a time b
 import argparse
 import sys
 import time
+from collections.abc import Callable
+from pathlib import Path
 
 import numpy as np
 from threadpoolctl import threadpool_limits
@@ -27,7 +29,8 @@ from leanmlp.provenance import describe
 WARM_UP_CALLS = 3
 
 
-def timed_calls(call, budget_seconds, min_calls=5, max_calls=10000):
+def timed_calls(call: Callable[[], object], budget_seconds: float, min_calls: int = 5,
+                max_calls: int = 10000) -> tuple[float, float, float, int]:
     """Wall seconds of repeated ``call()``s after warm-up calls: as many as fit the budget (at least
     ``min_calls``), so a fast call is timed often enough for its median to settle.
     Returns (median, 25th percentile, 75th percentile, number of timed calls)."""
@@ -43,7 +46,7 @@ def timed_calls(call, budget_seconds, min_calls=5, max_calls=10000):
     return float(median), float(low), float(high), len(times)
 
 
-def latency_line(label, timing, per_call):
+def latency_line(label: str, timing: tuple[float, float, float, int], per_call: int) -> str:
     """One line of ``timed_calls``' result, per sample of the ``per_call`` a call classifies."""
     median, low, high = (seconds / per_call for seconds in timing[:3])
     calls = timing[3]
@@ -51,7 +54,7 @@ def latency_line(label, timing, per_call):
             f"{high * 1e6:.1f} us, {calls} timed calls)")
 
 
-def read_images(path):
+def read_images(path: str | Path) -> np.ndarray:
     with open_npz(path, "file of images") as f:
         if "images" not in f:
             raise DataFormatError(f"{path}: no 'images' array (it has {', '.join(f.files) or 'nothing'})")
@@ -69,7 +72,7 @@ def read_images(path):
     return images, labels
 
 
-def predict_command(args):
+def predict_command(args: argparse.Namespace) -> None:
     predictor = Predictor(args.model)
     images, labels = read_images(args.images)
     n_classes = predictor.spec.n_classes
@@ -103,7 +106,7 @@ def predict_command(args):
         print("predicted:", "".join(predictor.characters[i] for i in predicted[: args.show]))
 
 
-def compare_command(args):
+def compare_command(args: argparse.Namespace) -> int:
     from leanmlp.report.compare import compare_runs, summary_lines
 
     jobs, tables, tolerance = compare_runs(args.ours, args.reference, args.tolerance)
@@ -111,7 +114,7 @@ def compare_command(args):
     return 1 if jobs.flagged.any() or tables.flagged.any() else 0
 
 
-def main(argv=None):
+def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m leanmlp")
     commands = parser.add_subparsers(dest="command", required=True)
     predict = commands.add_parser("predict", help="classify images with a saved model")

@@ -8,13 +8,14 @@ import contextlib
 import json
 import os
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
 
 
 @contextlib.contextmanager
-def atomic_path(path):
+def atomic_path(path: str | Path) -> Iterator[Path]:
     """Yield a temporary path beside ``path``; rename it onto ``path`` if the block succeeds."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -32,23 +33,23 @@ def atomic_path(path):
             os.remove(tmp)
 
 
-def save_npz(path, **arrays):
+def save_npz(path: str | Path, **arrays: np.ndarray) -> None:
     """Save arrays uncompressed (the paper's "numpy array format"), atomically."""
     with atomic_path(path) as tmp, open(tmp, "wb") as f:
         # A file object stops numpy from appending its own ".npz" to the temporary name.
         np.savez(f, **arrays)
 
 
-def write_text(path, text):
+def write_text(path: str | Path, text: str) -> None:
     with atomic_path(path) as tmp:
         tmp.write_text(text)
 
 
-def write_json(path, obj):
+def write_json(path: str | Path, obj: object) -> None:
     write_text(path, json.dumps(obj, indent=2, sort_keys=False) + "\n")
 
 
-def save_figure(path, figure, **savefig_options):
+def save_figure(path: str | Path, figure: object, **savefig_options: object) -> None:
     """Save a matplotlib figure atomically, in the format its file name says."""
     import matplotlib.pyplot as plt
 

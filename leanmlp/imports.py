@@ -3,20 +3,21 @@ stage script depends on (its code digest hashes them) and whether an import runs
 layers the package is built in (``layer_violations``)."""
 
 import ast
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 PACKAGE = "leanmlp"
 PACKAGE_DIR = Path(__file__).resolve().parent
 
 
-def module_name(file, package=PACKAGE, package_dir=PACKAGE_DIR):
+def module_name(file: str | Path, package: str = PACKAGE, package_dir: Path = PACKAGE_DIR) -> str:
     """'leanmlp.nn.models' for leanmlp/nn/models.py, 'leanmlp.nn' for leanmlp/nn/__init__.py."""
     relative = Path(file).resolve().relative_to(Path(package_dir).resolve())
     parts = relative.parent.parts if relative.name == "__init__.py" else relative.with_suffix("").parts
     return ".".join((package, *parts))
 
 
-def module_file(name, package=PACKAGE, package_dir=PACKAGE_DIR):
+def module_file(name: str, package: str = PACKAGE, package_dir: Path = PACKAGE_DIR) -> Path | None:
     """The file of the dotted module or subpackage ``name`` of ``package``, or None."""
     parts = name.split(".")
     if parts[0] != package:
@@ -28,7 +29,7 @@ def module_file(name, package=PACKAGE, package_dir=PACKAGE_DIR):
     return None
 
 
-def lazy_exports(tree):
+def lazy_exports(tree: ast.Module) -> dict[str, tuple[int, str | None]]:
     """{name: module} of a package's module-level ``__getattr__``: names it imports only when
     asked for them, so they count as imports of whoever imports the name, not of the package."""
     exports = {}
@@ -40,7 +41,7 @@ def lazy_exports(tree):
     return exports
 
 
-def absolute(level, module, current_package):
+def absolute(level: int, module: str | None, current_package: str) -> str:
     """The dotted name a ``from <level dots><module> import`` means inside ``current_package``."""
     if not level:
         return module
@@ -48,7 +49,7 @@ def absolute(level, module, current_package):
     return ".".join(base + ([module] if module else []))
 
 
-def imported_names(file, package=PACKAGE, package_dir=PACKAGE_DIR):
+def imported_names(file: str | Path, package: str = PACKAGE, package_dir: Path = PACKAGE_DIR) -> set[str]:
     """Every dotted name the file imports, at any depth (a function's imports run when it is
     called), skipping a package's lazy exports. A ``from a import b`` yields both ``a`` and
     ``a.b``, since b may be a module of a."""
@@ -78,7 +79,7 @@ def imported_names(file, package=PACKAGE, package_dir=PACKAGE_DIR):
     return names
 
 
-def direct_imports(file, package=PACKAGE, package_dir=PACKAGE_DIR):
+def direct_imports(file: str | Path, package: str = PACKAGE, package_dir: Path = PACKAGE_DIR) -> set[Path]:
     """The module files of ``package`` that ``file`` names in its imports: the module itself
     for ``from a.b import name`` or ``import a.b``, and the module behind a lazy export."""
     files = set()
@@ -98,7 +99,7 @@ def direct_imports(file, package=PACKAGE, package_dir=PACKAGE_DIR):
         other != f and other.is_relative_to(f.parent) for other in files))}
 
 
-def package_imports(file, package=PACKAGE, package_dir=PACKAGE_DIR):
+def package_imports(file: str | Path, package: str = PACKAGE, package_dir: Path = PACKAGE_DIR) -> set[Path]:
     """The files of ``package`` that importing ``file`` runs: the modules it imports and the
     ``__init__`` of every package on the way to them."""
     files = set()
@@ -112,7 +113,7 @@ def package_imports(file, package=PACKAGE, package_dir=PACKAGE_DIR):
     return files
 
 
-def imported_modules(path, package=PACKAGE, package_dir=PACKAGE_DIR):
+def imported_modules(path: str | Path, package: str = PACKAGE, package_dir: Path = PACKAGE_DIR) -> list[str]:
     """The module files of ``package`` that the Python file ``path`` imports, directly or through
     each other, in any subpackage: what a stage's results depend on. Sorted paths."""
     seen, pending = set(), [Path(path)]
@@ -124,7 +125,7 @@ def imported_modules(path, package=PACKAGE, package_dir=PACKAGE_DIR):
     return sorted(str(file) for file in seen)
 
 
-def module_graph(package=PACKAGE, package_dir=PACKAGE_DIR):
+def module_graph(package: str = PACKAGE, package_dir: Path = PACKAGE_DIR) -> dict[str, set[str]]:
     """{module name: the module names of the package it imports directly} for every module."""
     graph = {}
     for file in sorted(Path(package_dir).rglob("*.py")):
@@ -133,14 +134,14 @@ def module_graph(package=PACKAGE, package_dir=PACKAGE_DIR):
     return graph
 
 
-def owner(module, groups):
+def owner(module: str, groups: Iterable[str]) -> str | None:
     """The longest group (a module or a subpackage name) ``module`` belongs to, or None."""
     # the package itself (its __init__) is a group of one module, not of everything under it
     matches = [group for group in groups if module == group or ("." in group and module.startswith(group + "."))]
     return max(matches, key=len, default=None)
 
 
-def layer_violations(graph, layers):
+def layer_violations(graph: dict[str, set[str]], layers: Sequence[Sequence[str]]) -> list[str]:
     """['a imports b: ...'] for every import that runs against ``layers``, listed from the top:
     each layer a list of modules or subpackages that may import anything below them but nothing
     above, nor each other (siblings of one layer stay independent). A module in no layer is

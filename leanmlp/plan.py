@@ -45,12 +45,12 @@ RUNTIME_SAFETY_FACTOR = 2
 RUNTIME_MARGIN_MINUTES = 10
 
 
-def slug(text):
-    """A file-name-safe form of a run name."""
+def file_safe(text: str) -> str:
+    """A run name as a file name: every run of other characters becomes one underscore."""
     return re.sub(r"[^A-Za-z0-9.]+", "_", text).strip("_")
 
 
-def quick_config(config):
+def quick_config(config: dict) -> dict:
     """The config of quick mode: its own results folder, the config's epochs and baseline
     sample size (a smoke-test scale of the same matrix, which never mixes with a full run)."""
     quick = copy.deepcopy(config)
@@ -59,12 +59,12 @@ def quick_config(config):
     return quick
 
 
-def pruning_slugs(mining):
+def pruning_slugs(mining: dict) -> dict[str, list[str]]:
     """{method: the slug of each of its targets, in order}."""
     return {method: [target_slug(t) for t in mining[method]["targets"]] for method in PRUNING_METHODS}
 
 
-def input_variants(mining):
+def input_variants(mining: dict) -> list[str]:
     """Every training input: raw pixels, PCA-k on the full train set, and each pruned set."""
     return ["raw", "pca"] + [f"{method}/{slug}" for method, slugs in pruning_slugs(mining).items() for slug in slugs]
 
@@ -103,15 +103,15 @@ class Plan:
         self.curves = self.curve_figures()
 
     # --- data ---
-    def downloaded_archive(self):
+    def downloaded_archive(self) -> str:
         """Where the download stage puts the archive of a URL source (see archive_place)."""
         return archive_place(self.data["source"], self.data["md5"])
 
-    def local_source(self):
+    def local_source(self) -> str:
         """The file or folder the convert stage reads: the download for a URL, else the source."""
         return self.downloaded_archive() if self.source_kind == "url" else self.data["source"]
 
-    def convert_inputs(self, part):
+    def convert_inputs(self, part: str) -> list[str]:
         """Exactly the files one partition needs, so Snakemake notices any of them changing."""
         if self.source_kind == "digits":
             return []
@@ -120,82 +120,82 @@ class Plan:
             return [str(Path(self.data["source"], name)) for name in names]
         return [self.local_source()]
 
-    def split_files(self, folder):
+    def split_files(self, folder: str) -> dict[str, str]:
         """{train, valid, test} -> their .npz under the results folder's ``folder``."""
         return {split: f"{self.results}/{folder}/{split}.npz" for split in SPLIT_NAMES}
 
     # --- mining ---
-    def target_slugs(self, method):
+    def target_slugs(self, method: str) -> list[str]:
         return pruning_slugs(self.mining)[method]
 
-    def pruning_target(self, method, target):
+    def pruning_target(self, method: str, target: str) -> dict:
         """The target dict of a prune job, found by its slug."""
         return {target_slug(t): t for t in self.mining[method]["targets"]}[target]
 
-    def kept_files(self, method):
+    def kept_files(self, method: str) -> list[str]:
         """The kept-indices file of every target of a pruning method, in target order."""
         return [f"{self.results}/mining/{method}/kept/{slug}.npz" for slug in self.target_slugs(method)]
 
     @property
-    def input_variants(self):
+    def input_variants(self) -> list[str]:
         return input_variants(self.mining)
 
-    def variant_files(self, variant):
+    def variant_files(self, variant: str) -> dict[str, str]:
         """The train/valid/test files of an input variant (see ``input_variants``)."""
         return self.split_files("data" if variant == "raw" else f"mining/{variant}")
 
     @property
-    def mining_figures(self):
+    def mining_figures(self) -> list[str]:
         return [f"{self.results}/figures/{name}.png" for name in (*MINING_FIGURE_NAMES, *SCORE_FIGURES)]
 
     # --- training ---
-    def run_settings(self, run):
+    def run_settings(self, run: str) -> list[str]:
         return self.matrix.settings_of(run, self.settings)
 
-    def hyperparameters_of(self, setting, run):
+    def hyperparameters_of(self, setting: str, run: str) -> dict:
         return job_hyperparameters(self.mlp["defaults"], self.mlp["settings"][setting], self.runs[run])
 
-    def job_folders(self, jobs=None):
+    def job_folders(self, jobs: list[tuple[str, str]] | None = None) -> list[str]:
         """results/<name>/mlp/<setting>/<run>/seed<k> of every (setting, run) job and its seeds."""
         return [f"{self.results}/mlp/{setting}/{run}/seed{seed}"
                 for setting, run in (self.jobs if jobs is None else jobs) for seed in self.matrix.seeds[run]]
 
-    def job_outputs(self, filename, jobs=None):
+    def job_outputs(self, filename: str, jobs: list[tuple[str, str]] | None = None) -> list[str]:
         """The file ``filename`` of every (setting, run) job and seed."""
         return [f"{folder}/{filename}" for folder in self.job_folders(jobs)]
 
-    def training_runtime(self, setting, run):
+    def training_runtime(self, setting: str, run: str) -> int:
         """Minutes a cluster should allow one training job (see SECONDS_PER_EPOCH)."""
         epochs = self.hyperparameters_of(setting, run)["epochs"]
         return RUNTIME_MARGIN_MINUTES + int(epochs * SECONDS_PER_EPOCH * RUNTIME_SAFETY_FACTOR / 60)
 
     # --- report ---
-    def compared_histories(self):
+    def compared_histories(self) -> list[dict]:
         """The learning curves the comparisons read an epoch of: [{setting, run, seed, path}]."""
         return [{"setting": setting, "run": run, "seed": seed,
                  "path": f"{self.results}/mlp/{setting}/{run}/seed{seed}/history.csv"}
                 for run in history_runs(self.comparisons, self.roles)
                 for setting in self.run_settings(run) for seed in self.matrix.seeds[run]]
 
-    def curve_series(self, pairs):
+    def curve_series(self, pairs: list[tuple[str, str]]) -> list[dict]:
         """[{setting, run, seeds}] of the (setting, run) pairs a learning-curve figure draws."""
         return [{"setting": s, "run": r, "seeds": self.matrix.seeds[r]} for s, r in pairs]
 
-    def curve_figures(self):
+    def curve_figures(self) -> dict[str, dict]:
         """Figures 1-11 (the paper's runs, under every setting) and 17 (the record run beside the
         best raw model under the default settings), by file name: {title, series, dropout,
         majority}; majority: whether to draw the accuracy of always guessing the most common class."""
         figures = {}
         for number, run in self.matrix.figures.items():
             pairs = [(setting, run) for setting in self.run_settings(run)]
-            figures[f"fig{number:02d}_{slug(run)}"] = {
+            figures[f"fig{number:02d}_{file_safe(run)}"] = {
                 "title": f"Figure {number}: {describe_run(self.hyperparameters_of(*pairs[0]))} (run {run})",
                 "series": self.curve_series(pairs), "majority": False}
         if self.record_run is not None and "best_raw" in self.roles:
             record, same_model = self.record_run, self.roles["best_raw"]
             pairs = ([(s, record) for s in self.run_settings(record)]
                      + [(s, same_model) for s in self.run_settings(same_model)])
-            figures[f"fig17_{slug(record)}"] = {
+            figures[f"fig17_{file_safe(record)}"] = {
                 "title": f"Figure 17: {describe_run(self.hyperparameters_of(*pairs[0]))} under the paper's "
                          f"stated optimizer ({', '.join(self.run_settings(record))}, run {record}) and under "
                          f"{', '.join(self.run_settings(same_model))} (run {same_model})",
@@ -206,24 +206,24 @@ class Plan:
                 for series in figure["series"])
         return figures
 
-    def curve_histories(self, curve):
+    def curve_histories(self, curve: str) -> list[str]:
         """The history.csv of every seed a learning-curve figure draws, in series order."""
         return [f"{self.results}/mlp/{series['setting']}/{series['run']}/seed{seed}/history.csv"
                 for series in self.curves[curve]["series"] for seed in series["seeds"]]
 
     @property
-    def curve_files(self):
+    def curve_files(self) -> list[str]:
         return [f"{self.results}/figures/{name}.png" for name in self.curves]
 
     @property
-    def figures(self):
+    def figures(self) -> list[str]:
         """Every figure of the run, by name (so by number): the one list the figures rule and
         the report rule both read."""
         return sorted([f"{self.results}/figures/fig00_paper_vs_ours.png", *self.curve_files, *self.mining_figures,
                        f"{self.results}/figures/fig16_memory_vs_accuracy.png"])
 
 
-def load_experiments(config):
+def load_experiments(config: dict) -> tuple[str, dict]:
     """The experiments file the config names, read (a missing file is one ConfigError)."""
     path = config["mlp"]["experiments"]
     if not Path(path).is_file():
@@ -231,7 +231,7 @@ def load_experiments(config):
     return path, yaml.safe_load(Path(path).read_text())
 
 
-def build_plan(config, experiments_file, experiments):
+def build_plan(config: dict, experiments_file: str, experiments: dict) -> Plan:
     """The plan of a validated config and experiments file (see ``Plan``). Raises ConfigError
     for what only the whole plan reveals: a run the matrix cannot build, a comparison naming
     what does not exist."""

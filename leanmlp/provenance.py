@@ -15,7 +15,7 @@ PACKAGE_DIR = Path(__file__).resolve().parent
 LIBRARIES = ("numpy", "scikit-learn", "pandas", "matplotlib", "snakemake")
 
 
-def git(*args, cwd=PACKAGE_DIR):
+def git(*args: str, cwd: str | Path = PACKAGE_DIR) -> str | None:
     """stdout of a git command in the workflow's folder, or None where git or the repo is missing."""
     try:
         done = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, timeout=30)
@@ -24,7 +24,7 @@ def git(*args, cwd=PACKAGE_DIR):
     return done.stdout.rstrip("\n") if done.returncode == 0 else None  # porcelain lines start with a space
 
 
-def git_missing_reason():
+def git_missing_reason() -> str:
     """Why no commit can be recorded: git is not installed (or not on PATH), or the package's
     folder is not inside a git checkout."""
     try:
@@ -34,7 +34,7 @@ def git_missing_reason():
     return "not a checkout"
 
 
-def cpu_model():
+def cpu_model() -> str:
     """The CPU's model name (``platform.processor()`` is empty on most Linux machines)."""
     cpuinfo = Path("/proc/cpuinfo")
     if cpuinfo.is_file():
@@ -44,13 +44,13 @@ def cpu_model():
     return platform.processor() or platform.machine()
 
 
-def config_hash(config):
+def config_hash(config: dict) -> str:
     """A short, order-independent hash of a config dict."""
     text = json.dumps(config, sort_keys=True, default=str)
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
-def library_versions():
+def library_versions() -> dict[str, str | None]:
     versions = {"python": platform.python_version()}
     for name in LIBRARIES:
         try:
@@ -65,7 +65,7 @@ def library_versions():
 CODE_PLACES = ("leanmlp/", "scripts/", "workflow/", "config/", "Snakefile")
 
 
-def changed_files(status):
+def changed_files(status: str) -> list[str]:
     """The files of ``git status --porcelain`` output that make a tree differ from its commit:
     every tracked change, and untracked files only inside the code (``CODE_PLACES``)."""
     changed = []
@@ -76,7 +76,7 @@ def changed_files(status):
     return changed
 
 
-def provenance(config=None):
+def provenance(config: dict | None = None) -> dict:
     """{commit, dirty, changed (the first files that make it dirty), package, config_hash,
     versions}; commit is None outside a git checkout."""
     commit = git("rev-parse", "HEAD")
@@ -88,7 +88,7 @@ def provenance(config=None):
             "versions": library_versions()}
 
 
-def describe(record):
+def describe(record: dict | None) -> str:
     """'commit 1a2b3c4d5e6f (uncommitted changes), leanmlp at /path' for a log or a report."""
     if not record:
         return "provenance not recorded"
@@ -103,7 +103,7 @@ def describe(record):
     return text
 
 
-def code_digest(path, package="leanmlp", package_dir=PACKAGE_DIR):
+def code_digest(path: str | Path, package: str = "leanmlp", package_dir: Path = PACKAGE_DIR) -> str:
     """A short digest of the contents of every module ``imported_modules`` finds: it changes
     exactly when one of them does (a file touched but not edited leaves it alone)."""
     digest = hashlib.sha256()

@@ -5,7 +5,7 @@ import zlib
 import numpy as np
 
 
-def stage_rng(seed, purpose):
+def stage_rng(seed: int, purpose: str) -> np.random.Generator:
     """A ``numpy.random.Generator`` for ``purpose`` (e.g. "split"), derived from the config seed.
 
     Keying by purpose keeps streams independent: adding a random draw to one stage never

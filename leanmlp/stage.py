@@ -9,16 +9,17 @@ import os
 import socket
 import sys
 import time
+from collections.abc import Callable
 
 from leanmlp.exceptions import LeanMLPError
 
 
-def job_label(wildcards):
+def job_label(wildcards: dict) -> str:
     """Which job of a rule this is, from its wildcards: '<setting>/<run>/seed<k>', '<model>'."""
     return "/".join(f"seed{value}" if key == "seed" else str(value) for key, value in dict(wildcards).items())
 
 
-def stage_logger(name, log_path=None, job=None):
+def stage_logger(name: str, log_path: str | None = None, job: str | None = None) -> logging.Logger:
     """A logger writing timestamped lines tagged with the stage and its job (``job_label``).
 
     The log file gets every line; the terminal, where the lines of parallel jobs interleave,
@@ -41,7 +42,7 @@ def stage_logger(name, log_path=None, job=None):
     return logger
 
 
-def run_stage(main, logger):
+def run_stage(main: Callable[[logging.Logger], object], logger: logging.Logger) -> None:
     """Run ``main(logger)``; an expected error becomes one log line and exit status 1.
 
     The first line says where the job runs (and its SLURM job id on a cluster), so a log

@@ -2,6 +2,7 @@
 graph behind them and behind every stage's code digest reads dotted, relative and lazy imports
 across subpackages."""
 
+import ast
 import shutil
 from pathlib import Path
 
@@ -84,3 +85,21 @@ def test_imported_modules_follow_dotted_relative_and_lazy_imports_across_subpack
     graph = module_graph("pkg", package_dir)
     assert graph["pkg.net.core"] == {"pkg.data.files", "pkg.net.parts"}
     assert graph["pkg"] == set()
+
+
+def unannotated(path):
+    """The public functions (nested ones too) of a module lacking a parameter's or the return's
+    type hint."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.FunctionDef) and not node.name.startswith("_"):
+            arguments = [*node.args.posonlyargs, *node.args.args, *node.args.kwonlyargs,
+                         *filter(None, (node.args.vararg, node.args.kwarg))]
+            missing = [a.arg for a in arguments if a.annotation is None and a.arg not in ("self", "cls")]
+            if missing or node.returns is None:
+                found.append(f"{path.relative_to(REPO)}:{node.lineno} {node.name}")
+    return found
+
+
+def test_every_public_function_of_the_package_has_type_hints():
+    assert [name for path in sorted((REPO / "leanmlp").rglob("*.py")) for name in unannotated(path)] == []

@@ -12,6 +12,7 @@ import time
 import urllib.error
 import urllib.request
 import zipfile
+from collections.abc import Callable
 from pathlib import Path, PurePosixPath
 from urllib.parse import urlparse
 
@@ -25,7 +26,7 @@ class _TransientError(Exception):
     """A failure worth retrying (timeout, dropped connection, server error)."""
 
 
-def archive_place(url, md5):
+def archive_place(url: str, md5: str | None) -> str:
     """Where the download stage keeps the archive of ``url``: a folder for each (checksum, URL)
     pair, since both decide what the file holds. Two configs share an archive only when both
     agree, so a config that downloads from elsewhere (or expects another md5) can never make
@@ -34,7 +35,7 @@ def archive_place(url, md5):
     return f"resources/emnist/{md5 or 'unverified'}-{url_key}/{PurePosixPath(url).name}"
 
 
-def check_zip_archive(path, url):
+def check_zip_archive(path: str | Path, url: str) -> None:
     """A downloaded file that is not a zip (an HTML error page served with status 200, say) is
     deleted, so the next run fetches again instead of failing on it forever."""
     path = Path(path)
@@ -46,14 +47,15 @@ def check_zip_archive(path, url):
                         "deleted, so the next run downloads afresh. Check data.source, or set data.md5")
 
 
-def partial_path(dest):
+def partial_path(dest: str | Path) -> Path:
     """Where an unfinished download of ``dest`` is kept between attempts and runs."""
     dest = Path(dest)
     return dest.with_name(dest.name + ".part")
 
 
-def download(url, dest, md5=None, *, progress=None, retries=4, timeout=30.0, backoff=2.0,
-             chunk_size=1 << 20, sleep=time.sleep):
+def download(url: str, dest: str | Path, md5: str | None = None, *, progress: Callable | None = None,
+             retries: int = 4, timeout: float = 30.0, backoff: float = 2.0, chunk_size: int = 1 << 20,
+             sleep: Callable[[float], None] = time.sleep) -> Path:
     """Download ``url`` to ``dest``, resuming a partial file and verifying its md5.
 
     The bytes go to ``dest + '.part'``; a later call (or a later run) resumes it with an

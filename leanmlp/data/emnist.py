@@ -16,24 +16,24 @@ EMNIST_PARTS = ("train", "test")
 
 
 
-def is_zip(source):
+def is_zip(source: str | Path) -> bool:
     return str(source).lower().endswith(".zip")
 
 
-def check_emnist_split(split, parts, source):
+def check_emnist_split(split: str, parts: list[str], source: str) -> None:
     """Raise ConfigError for a split NIST does not publish or a partition it does not have."""
     if split not in EMNIST_SPLITS:
         raise ConfigError(f"unknown EMNIST split {split!r}; known: {', '.join(EMNIST_SPLITS)}")
     check_parts(parts, EMNIST_PARTS, source)
 
 
-def check_parts(parts, allowed, source):
+def check_parts(parts: list[str], allowed: tuple[str, ...], source: str) -> None:
     unknown = [p for p in parts if p not in allowed]
     if unknown:
         raise ConfigError(f"data.parts {unknown} not available from {source!r}; choose from {list(allowed)}")
 
 
-def emnist_file_names(split, part):
+def emnist_file_names(split: str, part: str) -> dict[str, str]:
     """NIST's file names for one split and partition: images, labels and the class mapping."""
     return {
         "images": f"emnist-{split}-{part}-images-idx3-ubyte.gz",
@@ -42,7 +42,7 @@ def emnist_file_names(split, part):
     }
 
 
-def decode_ascii(raw, name):
+def decode_ascii(raw: bytes, name: str) -> str:
     """A text file NIST writes in ASCII, or one error naming it and the first byte that is not."""
     try:
         return raw.decode("ascii")
@@ -51,7 +51,7 @@ def decode_ascii(raw, name):
                               "(a damaged or foreign mapping file)") from None
 
 
-def parse_mapping(text, name="mapping"):
+def parse_mapping(text: str, name: str = "mapping") -> tuple[np.ndarray, tuple[str, ...]]:
     """Parse NIST's ``label ascii_code [ascii_code...]`` lines.
 
     Returns the sorted original labels and, for each, its characters joined (letters: "Aa").
@@ -97,7 +97,7 @@ class _EmnistFiles:
         elif not self.source.is_dir():
             raise DataFormatError(f"{source}: no such zip file or directory")
 
-    def read(self, file_name):
+    def read(self, file_name: str) -> bytes:
         if self._zip is None:
             path = self.source / file_name
             if not path.is_file():
@@ -114,12 +114,12 @@ class _EmnistFiles:
         except (zipfile.BadZipFile, EOFError, OSError) as e:
             raise DataFormatError(f"{self.source}: member {file_name} is corrupt: {e}") from e
 
-    def close(self):
+    def close(self) -> None:
         if self._zip is not None:
             self._zip.close()
 
 
-def load_emnist_part(source, split, part):
+def load_emnist_part(source: str | Path, split: str, part: str) -> LabelledImages:
     """Load one official EMNIST partition from a NIST zip or a folder of its idx .gz files.
 
     Images are transposed back to upright (NIST stores them transposed) and labels are

@@ -16,7 +16,7 @@ IMAGES_MAGIC = 0x00000803  # uint8, 3 dimensions
 LABELS_MAGIC = 0x00000801  # uint8, 1 dimension
 
 
-def parse_idx(buffer, expected_magic, name="idx data"):
+def parse_idx(buffer: bytes, expected_magic: int, name: str = "idx data") -> np.ndarray:
     """Parse a decompressed idx buffer into an array, checking magic number and byte count.
 
     Parameters
@@ -53,7 +53,7 @@ def parse_idx(buffer, expected_magic, name="idx data"):
     return np.frombuffer(buffer, dtype=np.uint8, offset=header_size).reshape(dims)
 
 
-def decompress_gzip(data, name="gzip data"):
+def decompress_gzip(data: bytes, name: str = "gzip data") -> bytes:
     """Decompress a whole gzip stream, turning truncation and corruption into DataFormatError."""
     try:
         return gzip.decompress(data)
@@ -63,7 +63,7 @@ def decompress_gzip(data, name="gzip data"):
         raise DataFormatError(f"{name}: not a valid gzip stream ({e})") from e
 
 
-def encode_idx(array):
+def encode_idx(array: np.ndarray) -> bytes:
     """Encode a uint8 array as idx bytes (the inverse of ``parse_idx``)."""
     array = np.ascontiguousarray(array)
     if array.dtype != np.uint8:

@@ -3,6 +3,7 @@ the character of each class, so the rest of the pipeline never knows which sourc
 and their .npz files."""
 
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
@@ -30,13 +31,13 @@ class LabelledImages:
             )
 
 
-def save_labelled(path, data, **extra):
+def save_labelled(path: str | Path, data: LabelledImages, **extra: np.ndarray) -> None:
     """Save a ``LabelledImages`` (plus any extra arrays) as an uncompressed .npz, atomically."""
     save_npz(path, images=data.images, labels=data.labels,
              characters=np.array(data.characters), **extra)
 
 
-def load_labelled(path):
+def load_labelled(path: str | Path) -> LabelledImages:
     """Load what ``save_labelled`` wrote."""
     with np.load(path) as f:
         return LabelledImages(f["images"], f["labels"], tuple(str(c) for c in f["characters"]))

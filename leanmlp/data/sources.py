@@ -11,7 +11,7 @@ DIGITS_SOURCE = "sklearn:digits"
 DIGITS_PARTS = ("all",)  # the bundled digits come as one pool, with no official partition
 
 
-def source_kind(source):
+def source_kind(source: str) -> str:
     """Classify a ``data.source`` value: 'url', 'digits', 'zip' or 'directory'."""
     if source.startswith(("https://", "http://")):
         return "url"
@@ -22,7 +22,7 @@ def source_kind(source):
     return "directory"
 
 
-def check_data_config(source, split, parts):
+def check_data_config(source: str, split: str, parts: list[str]) -> None:
     """Raise ConfigError for a source/split/parts combination no loader can serve."""
     if "://" in source and source_kind(source) != "url":
         raise ConfigError(f"data.source {source}: only https:// (or http:// with data.md5) URLs are downloaded; "
@@ -33,7 +33,7 @@ def check_data_config(source, split, parts):
         check_emnist_split(split, parts, source)
 
 
-def load_digits():
+def load_digits() -> LabelledImages:
     """scikit-learn's bundled 8x8 digits (1,797 images, 10 classes), scaled from 0..16 to 0..255."""
     from sklearn.datasets import load_digits as sklearn_load_digits
 
@@ -43,7 +43,7 @@ def load_digits():
     return LabelledImages(images, digits.target.astype(np.uint8), characters)
 
 
-def load_part(source, split, part):
+def load_part(source: str, split: str, part: str) -> LabelledImages:
     """Load one partition of any configured source (see ``source_kind``)."""
     kind = source_kind(source)
     if kind == "url":

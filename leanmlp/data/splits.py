@@ -9,7 +9,7 @@ from leanmlp.exceptions import ConfigError, DataFormatError
 SPLIT_NAMES = ("train", "valid", "test")
 
 
-def check_size_fractions(sizes):
+def check_size_fractions(sizes: dict[str, int | float]) -> None:
     """data.sizes fractions (floats) may not add up to more than the whole pool."""
     fractions = {name: sizes[name] for name in SPLIT_NAMES if isinstance(sizes[name], float)}
     if sum(fractions.values()) > 1.0 + 1e-9:
@@ -17,7 +17,7 @@ def check_size_fractions(sizes):
         raise ConfigError(f"data.sizes: the fractions {shown} add up to {sum(fractions.values()):g}, more than 1")
 
 
-def resolve_sizes(sizes, pool_size):
+def resolve_sizes(sizes: dict[str, int | float], pool_size: int) -> dict[str, int]:
     """Turn ``data.sizes`` into counts.
 
     An int is a count; a float in (0, 1] is a fraction of the pool, rounded down. When the
@@ -52,7 +52,7 @@ def resolve_sizes(sizes, pool_size):
     return counts
 
 
-def pool(parts):
+def pool(parts: dict[str, LabelledImages]) -> tuple[LabelledImages, np.ndarray, np.ndarray]:
     """Concatenate partitions that share one class mapping.
 
     Returns the pooled ``LabelledImages`` and, per sample, (part index, index within part).
@@ -71,18 +71,19 @@ def pool(parts):
     return pooled, origin_part, origin_index
 
 
-def split_indices(pool_size, counts, rng):
+def split_indices(pool_size: int, counts: dict[str, int], rng: np.random.Generator) -> dict[str, np.ndarray]:
     """Draw disjoint index sets of the given sizes from a seeded permutation of the pool."""
     order = rng.permutation(pool_size)
     bounds = np.cumsum([0] + [counts[n] for n in SPLIT_NAMES])
     return {n: order[bounds[i]:bounds[i + 1]] for i, n in enumerate(SPLIT_NAMES)}
 
 
-def class_counts(labels, n_classes):
+def class_counts(labels: np.ndarray, n_classes: int) -> np.ndarray:
     return np.bincount(labels, minlength=n_classes)
 
 
-def split_summary(parts, pool_size, splits, disk_bytes):
+def split_summary(parts: list[str], pool_size: int, splits: dict[str, LabelledImages],
+                  disk_bytes: dict[str, int]) -> tuple[dict, pd.DataFrame]:
     """What the split stage drew, for split_summary.json and class_counts.csv.
 
     parts : the partitions pooled; splits : {name: LabelledImages}; disk_bytes : {name: file size}.

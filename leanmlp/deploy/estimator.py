@@ -12,6 +12,7 @@ and ``save`` writes the model file that ``python -m leanmlp predict`` reads.
 """
 
 import warnings
+from pathlib import Path
 
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
@@ -62,7 +63,7 @@ class MLPClassifier(ClassifierMixin, BaseEstimator):
         self.max_iter = max_iter
         self.random_state = random_state
 
-    def hyperparameters(self, n_samples):
+    def hyperparameters(self, n_samples: int) -> dict:
         """The constructor's values as the pipeline's experiments file names them."""
         hidden = self.hidden_layer_sizes
         hidden = [int(hidden)] if np.isscalar(hidden) else [int(units) for units in hidden]
@@ -75,7 +76,7 @@ class MLPClassifier(ClassifierMixin, BaseEstimator):
             values["momentum"] = float(self.momentum)
         return values
 
-    def fit(self, X, y):
+    def fit(self, X: np.ndarray, y: np.ndarray) -> "MLPClassifier":
         X, y = validate_data(self, X, y, dtype=np.float32)
         check_classification_targets(y)
         self.classes_, encoded = np.unique(y, return_inverse=True)
@@ -99,18 +100,18 @@ class MLPClassifier(ClassifierMixin, BaseEstimator):
         X = validate_data(self, X, dtype=np.float32, reset=False)
         return self.network_.batched_logits(X)
 
-    def predict_proba(self, X):
+    def predict_proba(self, X: np.ndarray) -> np.ndarray:
         logits = self._logits(X)
         logits -= logits.max(axis=1, keepdims=True)
         np.exp(logits, out=logits)
         logits /= logits.sum(axis=1, keepdims=True)
         return logits
 
-    def predict(self, X):
+    def predict(self, X: np.ndarray) -> np.ndarray:
         indices = self._logits(X).argmax(axis=1)
         return self.classes_[indices]
 
-    def save(self, path):
+    def save(self, path: str | Path) -> None:
         """Write the model file ``python -m leanmlp predict`` reads. That command feeds the network
         uint8 pixels scaled by 1/255, so a model fitted on such pixels classifies images there."""
         check_is_fitted(self)
@@ -119,7 +120,7 @@ class MLPClassifier(ClassifierMixin, BaseEstimator):
                    provenance=provenance(), classes=classes.astype(str) if classes.dtype == object else classes)
 
     @classmethod
-    def load(cls, path):
+    def load(cls, path: str | Path) -> "MLPClassifier":
         """A fitted estimator from a model file written by ``save`` or by the pipeline's training
         stage; a pipeline model predicts class indices 0..n-1 (its characters in ``characters_``).
         A PCA-input model is refused: the estimator takes the network's own inputs."""

@@ -4,7 +4,9 @@ for a PCA-input model, the PCA transform, so prediction needs no other file."""
 import json
 import zipfile
 import zlib
+from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 import numpy as np
 
@@ -17,8 +19,9 @@ from leanmlp.nn.models import MLP, MLPSpec
 PREDICT_BATCH = 2000  # images a prediction evaluates at once: fast, and a bounded working set
 
 
-def save_model(path, model, characters, hyperparameters, best_params=None, pca=None, provenance=None,
-               classes=None):
+def save_model(path: str | Path, model: MLP, characters: tuple[str, ...], hyperparameters: dict,
+               best_params: np.ndarray | None = None, pca: PCA | None = None, provenance: dict | None = None,
+               classes: np.ndarray | None = None) -> None:
     """Save ``model``'s final parameters and, if given, its best-validation ones, the
     provenance record of the code that trained it and the labels its outputs stand for
     (``classes``, as the estimator keeps them; the pipeline's are the indices 0..n-1)."""
@@ -37,7 +40,7 @@ def save_model(path, model, characters, hyperparameters, best_params=None, pca=N
 
 
 @contextmanager
-def open_npz(path, what):
+def open_npz(path: str | Path, what: str) -> Iterator[np.lib.npyio.NpzFile]:
     """An open .npz whose every read failure (missing, truncated, bit-flipped, not an npz at
     all) becomes one DataFormatError naming the file and the problem."""
     try:
@@ -60,14 +63,14 @@ def open_npz(path, what):
         raise DataFormatError(f"{path}: cannot read it ({e})") from None
 
 
-def read_json(path, name, array):
+def read_json(path: str | Path, name: str, array: np.ndarray) -> dict:
     try:
         return json.loads(str(array))
     except json.JSONDecodeError as e:
         raise DataFormatError(f"{path}: its '{name}' is not JSON ({e})") from None
 
 
-def read_spec(path, array):
+def read_spec(path: str | Path, array: np.ndarray) -> MLPSpec:
     """The ``MLPSpec`` a model file records, or one error naming the file and the problem."""
     fields = read_json(path, "spec", array)
     if not isinstance(fields, dict):
@@ -116,7 +119,7 @@ class Predictor:
             self.model.params[:] = params
             self.pca = PCA.from_arrays(f)
 
-    def features(self, images):
+    def features(self, images: np.ndarray) -> np.ndarray:
         """uint8 pixels -> the float32 inputs the network was trained on."""
         inputs = scale_pixels(images)
         if self.pca is not None and inputs.shape[1] != len(self.pca.mean):
@@ -124,7 +127,7 @@ class Predictor:
                                   f"the images have {inputs.shape[1]}")
         return self.pca.transform(inputs) if self.pca is not None else inputs
 
-    def predict(self, images, batch_size=PREDICT_BATCH):
+    def predict(self, images: np.ndarray, batch_size: int = PREDICT_BATCH) -> np.ndarray:
         features = self.features(images)
         if features.shape[1] != self.spec.n_inputs:
             raise DataFormatError(f"the model takes {self.spec.n_inputs} inputs, the images give "

@@ -1,13 +1,14 @@
 """Memory and disk footprint of a training-set variant (raw pixels, PCA-k, pruned PCA-k)."""
 
 import os
+from pathlib import Path
 
 import numpy as np
 
 from leanmlp.mining.pca import PCA
 
 
-def training_footprint(path):
+def training_footprint(path: str | Path) -> dict:
     """Sizes of the training file at ``path``, in bytes.
 
     disk: the file; memory: the training array as stored (uint8 pixels or float32 features);

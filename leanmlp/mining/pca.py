@@ -5,6 +5,7 @@ matrix products, so a 100,000 x 784 set never needs a float64 copy; the small sy
 eigenproblem is then solved in float64.
 """
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -26,42 +27,42 @@ class PCA:
     explained_variance_ratio: np.ndarray
 
     @property
-    def n_components(self):
+    def n_components(self) -> int:
         return len(self.components)
 
-    def variance_captured(self):
+    def variance_captured(self) -> float:
         return float(self.explained_variance_ratio[: self.n_components].sum())
 
-    def transform(self, inputs):
+    def transform(self, inputs: np.ndarray) -> np.ndarray:
         """(n_samples, n_features) float32 -> (n_samples, n_components) float32."""
         return (inputs - self.mean) @ self.components.T
 
-    def inverse_transform(self, projected):
+    def inverse_transform(self, projected: np.ndarray) -> np.ndarray:
         return projected @ self.components + self.mean
 
-    def truncate(self, n_components):
+    def truncate(self, n_components: int) -> "PCA":
         """The same transform keeping only the first ``n_components`` axes."""
         if not 1 <= n_components <= len(self.explained_variance_ratio):
             raise ConfigError(f"n_components = {n_components}: choose 1..{len(self.explained_variance_ratio)}")
         return PCA(self.mean, self.components[:n_components], self.explained_variance_ratio)
 
-    def nbytes(self):
+    def nbytes(self) -> int:
         return self.mean.nbytes + self.components.nbytes
 
-    def to_arrays(self):
+    def to_arrays(self) -> dict[str, np.ndarray]:
         """The arrays to store beside data or a model (keys prefixed ``pca_``)."""
         return {"pca_mean": self.mean, "pca_components": self.components,
                 "pca_explained_variance_ratio": self.explained_variance_ratio}
 
     @classmethod
-    def from_arrays(cls, arrays):
+    def from_arrays(cls, arrays: Mapping[str, np.ndarray]) -> "PCA | None":
         """The PCA stored by ``to_arrays`` in a mapping (e.g. an open .npz), or None."""
         if "pca_mean" not in arrays:
             return None
         return cls(arrays["pca_mean"], arrays["pca_components"], arrays["pca_explained_variance_ratio"])
 
 
-def fit_pca(inputs, n_components=None, chunk_size=10000):
+def fit_pca(inputs: np.ndarray, n_components: int | None = None, chunk_size: int = 10000) -> PCA:
     """Fit PCA on ``inputs`` (n_samples, n_features), float32 (cast from any numeric dtype).
 
     Axes are signed so that each one's largest-magnitude entry is positive (deterministic).
@@ -86,8 +87,8 @@ def fit_pca(inputs, n_components=None, chunk_size=10000):
     return pca.truncate(n_components or n_features)
 
 
-def choose_n_components(explained_variance_ratio, n_components=None, feature_fraction=None,
-                        variance=None):
+def choose_n_components(explained_variance_ratio: np.ndarray, n_components: int | None = None,
+                        feature_fraction: float | None = None, variance: float | None = None) -> int:
     """Number of components from exactly one rule: a count, a fraction of the features
     (the paper: 0.1 of 784 -> 78, rounded down), or the least k whose cumulative explained
     variance reaches ``variance`` (in (0, 1])."""

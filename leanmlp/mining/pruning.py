@@ -16,29 +16,32 @@ its samples, the rounding shared out by largest remainder, so an unbalanced set 
 unbalanced as it was (the others make it more balanced, by cutting the large classes first).
 """
 
+from collections.abc import Iterable
+
 import numpy as np
 
 from leanmlp.exceptions import ConfigError
+from leanmlp.mining.pca import PCA
 
 TARGET_KINDS = ("per_class", "total", "fraction", "proportional")
 
 PRUNING_METHODS = ("mean_distance", "rmse")  # the paper's two scores, each with its own targets
 
 
-def target_slug(target):
+def target_slug(target: dict) -> str:
     """A file-system name for a target dict: {'total': 89300} -> 'total89300'."""
     (kind, value), = target.items()
     return f"{kind}{value}"
 
 
-def target_label(slug):
+def target_label(slug: str) -> str:
     """A target's slug in words: 'total89300' -> 'total 89,300', 'per_class2000' -> 'per class 2,000'."""
     kind = slug.rstrip("0123456789.")
     value = slug[len(kind):]
     return f"{kind.replace('_', ' ')} {float(value):,g}" if value else slug
 
 
-def class_quotas(class_sizes, target, reference_size):
+def class_quotas(class_sizes: np.ndarray, target: dict, reference_size: int) -> np.ndarray:
     """Samples to keep per class for a target dict with one key of ``TARGET_KINDS``.
 
     class_sizes : (n_classes,) ints, how many samples each class has now
@@ -81,7 +84,7 @@ def class_quotas(class_sizes, target, reference_size):
     return quotas
 
 
-def proportional_quotas(class_sizes, total):
+def proportional_quotas(class_sizes: np.ndarray, total: int) -> np.ndarray:
     """Quotas summing to ``total`` in proportion to ``class_sizes``: each class keeps the floor of
     its share, and the samples left over go to the largest remainders (ties to the lower class)."""
     shares = class_sizes * total / class_sizes.sum()
@@ -92,7 +95,7 @@ def proportional_quotas(class_sizes, total):
     return quotas
 
 
-def keep_lowest_per_class(scores, labels, quotas):
+def keep_lowest_per_class(scores: np.ndarray, labels: np.ndarray, quotas: np.ndarray) -> np.ndarray:
     """Indices (sorted) of the ``quotas[c]`` lowest-scoring samples of every class c.
 
     Ties are broken by index, so the result is deterministic.
@@ -104,18 +107,19 @@ def keep_lowest_per_class(scores, labels, quotas):
     return np.sort(order[rank_in_class < quotas[sorted_labels]])
 
 
-def classes_kept_whole(quotas, class_sizes):
+def classes_kept_whole(quotas: np.ndarray, class_sizes: np.ndarray) -> np.ndarray:
     """The classes a target keeps entirely (their quota is their size)."""
     return np.flatnonzero(np.asarray(quotas) == np.asarray(class_sizes))
 
 
-def prune_to_target(scores, labels, n_classes, target, reference_size):
+def prune_to_target(scores: np.ndarray, labels: np.ndarray, n_classes: int, target: dict,
+                    reference_size: int) -> tuple[np.ndarray, np.ndarray]:
     """(per-class quotas, sorted indices of the kept samples) of one target dict."""
     quotas = class_quotas(np.bincount(labels, minlength=n_classes), target, reference_size)
     return quotas, keep_lowest_per_class(scores, labels, quotas)
 
 
-def pruning_summary(kept, class_sizes, characters):
+def pruning_summary(kept: dict, class_sizes: np.ndarray, characters: tuple[str, ...]) -> dict:
     """What each target kept, for a method's summary.json.
 
     kept : {slug: (target dict, per-class quotas)}; class_sizes : the scored set's class sizes.
@@ -129,7 +133,7 @@ def pruning_summary(kept, class_sizes, characters):
     return summary
 
 
-def class_means(inputs, labels, n_classes):
+def class_means(inputs: np.ndarray, labels: np.ndarray, n_classes: int) -> np.ndarray:
     """(n_classes, n_features) float32 mean of every class (accumulated in float64); a class
     with no samples (the split stage names it) gets zeros: it has nothing to score or keep."""
     counts = np.bincount(labels, minlength=n_classes)
@@ -139,7 +143,8 @@ def class_means(inputs, labels, n_classes):
     return (sums / np.maximum(counts, 1)[:, None]).astype(np.float32)
 
 
-def distances_to_class_mean(inputs, labels, means, chunk_size=20000):
+def distances_to_class_mean(inputs: np.ndarray, labels: np.ndarray, means: np.ndarray,
+                            chunk_size: int = 20000) -> np.ndarray:
     """(n_samples,) float32 Euclidean distance of every sample to its class mean."""
     distances = np.empty(len(labels), dtype=np.float32)
     for start in range(0, len(labels), chunk_size):
@@ -149,7 +154,7 @@ def distances_to_class_mean(inputs, labels, means, chunk_size=20000):
     return distances
 
 
-def reconstruction_rmse(inputs, pca, scale=1.0, chunk_size=20000):
+def reconstruction_rmse(inputs: np.ndarray, pca: PCA, scale: float = 1.0, chunk_size: int = 20000) -> np.ndarray:
     """(n_samples,) float32 RMSE between each sample and its reconstruction from ``pca``.
 
     inputs : what ``pca`` was fitted on; ``scale`` multiplies the result (e.g. 255 to
@@ -163,7 +168,8 @@ def reconstruction_rmse(inputs, pca, scale=1.0, chunk_size=20000):
     return rmse * np.float32(scale)
 
 
-def within_class_quantiles(scores, labels, n_classes, n_points=201):
+def within_class_quantiles(scores: np.ndarray, labels: np.ndarray, n_classes: int,
+                           n_points: int = 201) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Scores sorted within each class and read at the same share of every class (figures 14, 15).
 
     Classes differ in size, so ranks are put on one scale: position p in [0, 1] of a class is
@@ -181,7 +187,7 @@ def within_class_quantiles(scores, labels, n_classes, n_points=201):
     return positions, curves.mean(axis=0), low, high
 
 
-def extremes_per_class(scores, labels, classes, n=2):
+def extremes_per_class(scores: np.ndarray, labels: np.ndarray, classes: Iterable[int], n: int = 2) -> dict:
     """For each class in ``classes``: indices of its n lowest and n highest scores."""
     result = {}
     for label in classes:

@@ -45,7 +45,7 @@ def evaluate(model: MLP, inputs: np.ndarray, labels: np.ndarray, batch_size: int
     return total_loss / len(labels), correct / len(labels)
 
 
-def make_learning_rule(name: str, params: np.ndarray, learning_rate: float, **options) -> GradientDescent:
+def make_learning_rule(name: str, params: np.ndarray, learning_rate: float, **options: float) -> GradientDescent:
     if name not in LEARNING_RULES:
         raise ConfigError(f"unknown optimizer {name!r}; known: {', '.join(LEARNING_RULES)}")
     return LEARNING_RULES[name](params, learning_rate, **options)

@@ -27,7 +27,7 @@ SKIPPED_TABLES = (JOBS_TABLE, "mlp_runs")  # the jobs are compared one by one; m
 EXACT = 1e-6  # relative tolerance of counts and sizes, which the data alone decides
 
 
-def read_tables(folder):
+def read_tables(folder: str | Path) -> dict[str, pd.DataFrame]:
     """{table name: DataFrame} of every CSV in ``folder``/tables; one clear error otherwise."""
     tables_dir = Path(folder) / "tables"
     if not tables_dir.is_dir():
@@ -46,7 +46,7 @@ def read_tables(folder):
     return tables
 
 
-def seed_spread(jobs, measure):
+def seed_spread(jobs: pd.DataFrame, measure: str) -> float:
     """The median over (setting, run) groups with at least two seeds of the sd over seeds."""
     if measure not in jobs:
         return math.nan
@@ -54,15 +54,15 @@ def seed_spread(jobs, measure):
     return float(spreads.median()) if len(spreads) else math.nan
 
 
-def is_time(column):
+def is_time(column: str) -> bool:
     return "seconds" in column
 
 
-def is_accuracy(column):
+def is_accuracy(column: str) -> bool:
     return "acc" in column or column.endswith(("_train", "_valid", "_test"))
 
 
-def tolerances(reference_jobs, accuracy_tolerance=None):
+def tolerances(reference_jobs: pd.DataFrame, accuracy_tolerance: float | None = None) -> dict[str, float]:
     """{measure: tolerance} for the job measures, from the seed spread or the given value."""
     result = {}
     for measure in JOB_MEASURES:
@@ -73,17 +73,17 @@ def tolerances(reference_jobs, accuracy_tolerance=None):
     return result
 
 
-def unmatched(**fields):
+def unmatched(**fields: object) -> dict:
     """A flagged row for something one side has and the other lacks: no values to compare."""
     return {**fields, "ours": math.nan, "reference": math.nan, "difference": math.nan, "tolerance": math.nan,
             "flagged": True}
 
 
-def only_in(merge_indicator):
+def only_in(merge_indicator: str) -> str:
     return "ours" if merge_indicator == "left_only" else "the reference"
 
 
-def compare_jobs(ours, reference, tolerance):
+def compare_jobs(ours: pd.DataFrame, reference: pd.DataFrame, tolerance: dict[str, float]) -> pd.DataFrame:
     """One row per job and measure: both values, the difference and whether it is flagged.
     A job in only one of the two is one flagged row."""
     merged = ours.merge(reference, on=list(JOB_KEYS), how="outer", suffixes=("_ours", "_reference"),
@@ -107,7 +107,7 @@ def compare_jobs(ours, reference, tolerance):
                                        "flagged"])
 
 
-def judged(ours, reference, tolerance):
+def judged(ours: float, reference: float, tolerance: float | None) -> dict:
     """Both values, their difference and the flag: beyond the tolerance, or one of them missing."""
     ours, reference = float(ours), float(reference)
     if math.isnan(ours) and math.isnan(reference):
@@ -119,13 +119,13 @@ def judged(ours, reference, tolerance):
             "flagged": bool(flagged)}
 
 
-def row_keys(table):
+def row_keys(table: pd.DataFrame) -> list[str]:
     """The columns that name a row: every text column, and the row number where there is one."""
     keys = [column for column in table.columns if not pd.api.types.is_numeric_dtype(table[column])]
     return (["row"] if "row" in table else []) + keys
 
 
-def compared_columns(table):
+def compared_columns(table: pd.DataFrame) -> list[str]:
     """The numbers of ours in a table: ``ours_*`` columns without their spreads, or every number
     where the table has no ``ours_`` column (sizes, counts)."""
     numeric = [c for c in table.columns if pd.api.types.is_numeric_dtype(table[c]) and c != "row"]
@@ -133,7 +133,8 @@ def compared_columns(table):
     return ours or [c for c in numeric if not c.startswith("paper")]
 
 
-def compare_tables(ours_tables, reference_tables, accuracy_tolerance):
+def compare_tables(ours_tables: dict[str, pd.DataFrame], reference_tables: dict[str, pd.DataFrame],
+                   accuracy_tolerance: float) -> pd.DataFrame:
     """One row per table row and number: accuracies against the accuracy tolerance, seconds as a
     ratio (never flagged), everything else exactly (relative 1e-6)."""
     rows = []
@@ -169,7 +170,8 @@ def compare_tables(ours_tables, reference_tables, accuracy_tolerance):
                                        "flagged", "note"])
 
 
-def compare_runs(ours_folder, reference_folder, accuracy_tolerance=None):
+def compare_runs(ours_folder: str | Path, reference_folder: str | Path,
+                 accuracy_tolerance: float | None = None) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, float]]:
     """(job comparison, table comparison, {measure: tolerance}) of two result folders."""
     ours, reference = read_tables(ours_folder), read_tables(reference_folder)
     tolerance = tolerances(reference[JOBS_TABLE], accuracy_tolerance)
@@ -182,7 +184,8 @@ def compare_runs(ours_folder, reference_folder, accuracy_tolerance=None):
             compare_tables(ours, reference, table_tolerance), tolerance)
 
 
-def summary_lines(jobs, tables, tolerance, show_all=False):
+def summary_lines(jobs: pd.DataFrame, tables: pd.DataFrame, tolerance: dict[str, float],
+                  show_all: bool = False) -> list[str]:
     """What the command prints: the tolerances, the flagged (or all) rows, one count line each."""
     lines = ["tolerance per measure (the reference's median seed sd unless --tolerance): "
              + ", ".join(f"{m} {v:.4g}" for m, v in tolerance.items() if not math.isnan(v))]

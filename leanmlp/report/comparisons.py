@@ -14,6 +14,7 @@ parses, so a missing run, role, measure or reference key fails before any job);
 import difflib
 import math
 import string
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -42,12 +43,12 @@ VARIANT_FACTS = ("training_set_mb", "training_data_mb", "share_of_raw")
 BASELINE_ROWS = "baselines"  # a table declaration whose rows are the reference table's baseline models
 
 
-def close_names(name, known):
+def close_names(name: str, known: Iterable[str]) -> str:
     close = difflib.get_close_matches(str(name), list(dict.fromkeys(str(k) for k in known)), n=3, cutoff=0.6)
     return f"; did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
 
 
-def reference_value(reference, key, where):
+def reference_value(reference: dict, key: str, where: str) -> object:
     """The value at a dotted key of the reference (a row number is a key like any other)."""
     node = reference
     for part in key.split("."):
@@ -74,7 +75,7 @@ class Comparison:
     fields: dict = field(default_factory=dict)
 
 
-def check_source(ours, where, names):
+def check_source(ours: dict | None, where: str, names: dict) -> None:
     """A single comparison's ``ours`` must name things that exist."""
     runs, roles = names["runs"], names["roles"]
     for key in ("of", "variant_of"):
@@ -107,12 +108,12 @@ def check_source(ours, where, names):
                           f"got {', '.join(sources) or 'none'}")
 
 
-def column_spec(spec, kind):
+def column_spec(spec: str | dict, kind: str) -> tuple[str, str]:
     """A table declaration's column: a measure, or {measure, kind}."""
     return (spec, kind) if isinstance(spec, str) else (spec["measure"], spec.get("kind", kind))
 
 
-def expand_table(declaration, paper_table, where, names):
+def expand_table(declaration: dict, paper_table: dict, where: str, names: dict) -> list[Comparison]:
     """The comparisons of a table declaration: one per (row, column)."""
     rows = declaration["rows"]
     if rows == BASELINE_ROWS:
@@ -149,7 +150,7 @@ def expand_table(declaration, paper_table, where, names):
     return expanded
 
 
-def baseline_row(name):
+def baseline_row(name: str) -> bool:
     try:
         check_baseline_name(name)
         return True
@@ -157,7 +158,7 @@ def baseline_row(name):
         return False
 
 
-def expand_comparisons(declarations, reference, names):
+def expand_comparisons(declarations: list[dict], reference: dict, names: dict) -> list[Comparison]:
     """Check every declaration and expand it into its comparisons, in declaration order.
 
     names : {'runs': the runs, 'roles': {role: run}, 'tables': {table: {row: run}}}
@@ -182,13 +183,13 @@ def expand_comparisons(declarations, reference, names):
     return expanded
 
 
-def history_runs(comparisons, roles):
+def history_runs(comparisons: list[Comparison], roles: dict[str, str]) -> list[str]:
     """The runs whose history.csv the comparisons read."""
     return list(dict.fromkeys(roles.get(c.ours["of"], c.ours["of"]) for c in comparisons
                               if c.ours and "history" in c.ours))
 
 
-def data_facts(split, pca, memory):
+def data_facts(split: dict, pca: dict, memory: pd.DataFrame) -> dict:
     """The facts comparisons may name, from the split and PCA summaries and the memory table.
 
     A fact of VARIANT_FACTS is a mapping {input variant: value}."""
@@ -209,7 +210,7 @@ def data_facts(split, pca, memory):
     }
 
 
-def run_facts(facts, run_inputs):
+def run_facts(facts: dict, run_inputs: dict[str, str]) -> dict[str, dict[str, float]]:
     """{fact: {run: value}} of the VARIANT_FACTS, for the runs whose input variant has one."""
     return {name: {run: facts[name][variant] for run, variant in run_inputs.items() if variant in facts[name]}
             for name in VARIANT_FACTS}
@@ -231,7 +232,7 @@ class ComparisonData:
     stand_in: bool
 
 
-def divergence_text(flags):
+def divergence_text(flags: pd.Series) -> str | None:
     """'diverges', 'trains' or 'diverges in 1 of 3 seeds'; None without seeds."""
     if flags.empty:
         return None
@@ -240,7 +241,7 @@ def divergence_text(flags):
     return "trains" if not flags.any() else f"diverges in {int(flags.sum())} of {len(flags)} seeds"
 
 
-def run_summary(comparison, data, setting, run):
+def run_summary(comparison: Comparison, data: ComparisonData, setting: str, run: str) -> dict:
     """A run's measure over its seeds under one setting: seed_summary plus divergences."""
     ours = comparison.ours
     if "history" in ours:
@@ -253,7 +254,7 @@ def run_summary(comparison, data, setting, run):
     return {**seed_summary(values.dropna()), "diverged": int(diverged.sum()), "runs": len(diverged)}
 
 
-def sources(comparison, data):
+def sources(comparison: Comparison, data: ComparisonData) -> list[tuple[str, object, dict]]:
     """[(setting, ours, extra fields)] of one comparison: per setting for a run, else one."""
     ours = comparison.ours
     if ours is None:
@@ -285,19 +286,19 @@ def sources(comparison, data):
 class QuantityFormatter(string.Formatter):
     """Fills a quantity's placeholders; an absent or missing value reads '?', whatever its format spec."""
 
-    def get_value(self, key, args, kwargs):
+    def get_value(self, key: int | str, args: Sequence, kwargs: Mapping) -> object:
         return kwargs.get(key)
 
-    def format_field(self, value, format_spec):
+    def format_field(self, value: object, format_spec: str) -> str:
         return "?" if value is None else super().format_field(value, format_spec)
 
 
-def quantity_text(comparison, extra):
+def quantity_text(comparison: Comparison, extra: dict) -> str:
     """The quantity with its placeholders filled ({row}, {n_train:,}, {paper[model]}, ...)."""
     return QuantityFormatter().format(comparison.quantity, **comparison.fields, **extra)
 
 
-def verdict(paper, ours, tolerance=ACCURACY_TOLERANCE):
+def verdict(paper: float, ours: float, tolerance: float = ACCURACY_TOLERANCE) -> str:
     """reproduced (within tolerance), close (within 3x), differs."""
     difference = abs(ours - paper)
     if difference <= tolerance:
@@ -305,11 +306,12 @@ def verdict(paper, ours, tolerance=ACCURACY_TOLERANCE):
     return "close" if difference <= 3 * tolerance else "differs"
 
 
-def missing(value):
+def missing(value: object) -> bool:
     return value is None or (isinstance(value, float) and math.isnan(value))
 
 
-def judged_row(comparison, setting, ours, quantity, stand_in, source=None):
+def judged_row(comparison: Comparison, setting: str, ours: object, quantity: str, stand_in: bool,
+               source: str | None = None) -> dict:
     """One evaluated row: ours beside the paper's number, the difference and the verdict."""
     summary = ours if isinstance(ours, dict) else {"mean": ours, "n": None}
     value, paper = summary["mean"], comparison.paper
@@ -350,7 +352,7 @@ COLUMNS = ["section", "quantity", "setting", "paper", "ours", "sd", "ci_low", "c
            "verdict", "source", "table", "row", "column"]
 
 
-def evaluate_comparisons(comparisons, data):
+def evaluate_comparisons(comparisons: list[Comparison], data: ComparisonData) -> pd.DataFrame:
     """Every comparison beside ours: a DataFrame of ``COLUMNS``, one row per comparison and
     setting, ordered by section as first declared, then setting, then declaration order."""
     rows = []
@@ -365,7 +367,7 @@ def evaluate_comparisons(comparisons, data):
     return table.iloc[order].reset_index(drop=True)
 
 
-def table_columns(declarations, table):
+def table_columns(declarations: list[dict], table: str) -> dict[str, str]:
     """{reference column: our measure} of the table declaration whose rows are ``table``."""
     for declaration in declarations:
         if declaration.get("rows") == table:

@@ -9,10 +9,12 @@ import warnings  # noqa: E402
 import matplotlib.pyplot as plt  # noqa: E402
 import matplotlib.ticker  # noqa: E402
 import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.ticker import MaxNLocator  # noqa: E402
 
 
-def explained_variance_figure(explained_variance_ratio, n_components, title):
+def explained_variance_figure(explained_variance_ratio: np.ndarray, n_components: int, title: str) -> Figure:
     """Figure 12: cumulative explained variance ratio against the number of components."""
     cumulative = np.cumsum(explained_variance_ratio)
     fig, ax = plt.subplots(figsize=(6, 4))
@@ -30,7 +32,8 @@ def explained_variance_figure(explained_variance_ratio, n_components, title):
     return fig
 
 
-def class_extremes_figure(means, images, extremes, characters, title):
+def class_extremes_figure(means: np.ndarray, images: np.ndarray, extremes: dict, characters: tuple[str, ...],
+                          title: str) -> Figure:
     """Figure 13: per class, its mean image, its 2 closest and its 2 furthest samples.
 
     means : (n_classes, h, w); images : (n_samples, h, w) upright;
@@ -55,7 +58,8 @@ def class_extremes_figure(means, images, extremes, characters, title):
     return fig
 
 
-def sorted_score_figure(positions, mean, low, high, kept_shares, ylabel, title):
+def sorted_score_figure(positions: np.ndarray, mean: np.ndarray, low: np.ndarray, high: np.ndarray,
+                        kept_shares: dict[str, list[float]], ylabel: str, title: str) -> Figure:
     """Figures 14 and 15: every class's scores sorted and read at the same share of the class,
     averaged over classes (with the 10th-90th percentile band), and for each pruning target the
     share of its class that each class keeps: one bar from the smallest to the largest share,
@@ -90,13 +94,14 @@ def sorted_score_figure(positions, mean, low, high, kept_shares, ylabel, title):
 PALETTE = ("tab:blue", "tab:orange", "tab:green", "tab:purple", "tab:brown", "tab:pink", "tab:olive")
 
 
-def setting_colours(settings):
+def setting_colours(settings: list[str]) -> dict[str, str]:
     """One colour per optimizer setting, by its place among all the config's settings, so a
     setting has the same colour in every figure."""
     return {setting: PALETTE[i % len(PALETTE)] for i, setting in enumerate(settings)}
 
 
-def learning_curves_figure(histories, title, colours, dropout=True, majority_share=None):
+def learning_curves_figure(histories: list[dict], title: str, colours: dict[str, str], dropout: bool = True,
+                           majority_share: float | None = None) -> Figure:
     """Figures 1-11 and 17: train and validation loss and accuracy against the epoch.
 
     histories : {label: list of per-seed DataFrames (HISTORY_COLUMNS)}; several seeds are drawn
@@ -162,7 +167,7 @@ def learning_curves_figure(histories, title, colours, dropout=True, majority_sha
     return fig
 
 
-def paper_vs_ours_figure(panels, colours):
+def paper_vs_ours_figure(panels: dict[str, pd.DataFrame], colours: dict[str, str]) -> Figure:
     """Figure 0: every row of the paper's tables beside ours, one panel per table.
 
     panels : {title: DataFrame with columns label (the row, e.g. '5 3x128, dropout 0.75: train'),
@@ -201,7 +206,7 @@ def paper_vs_ours_figure(panels, colours):
     return fig
 
 
-def pareto_front(points):
+def pareto_front(points: list[tuple[float, float]]) -> list[int]:
     """Indices of the points not dominated in (lower memory, higher accuracy), by memory."""
     order = sorted(range(len(points)), key=lambda i: (points[i][0], -points[i][1]))
     front, best = [], -np.inf
@@ -219,18 +224,18 @@ VARIANT_KINDS = {"raw": ("s", "raw pixels, every training image"),
                  "rmse": ("^", "PCA on a set pruned by PCA reconstruction error")}
 
 
-def variant_kind(variant):
+def variant_kind(variant: str) -> str:
     return variant.split("/")[0]
 
 
-def variant_target(variant):
+def variant_target(variant: str) -> str:
     """The pruning target's number: 'mean_distance/total94000' -> '94,000'; 'raw' -> ''."""
     target = variant.partition("/")[2]
     value = target[len(target.rstrip("0123456789.")):]
     return f"{float(value):,g}" if value else target
 
 
-def memory_accuracy_figure(points, title, colours):
+def memory_accuracy_figure(points: pd.DataFrame, title: str, colours: dict[str, str]) -> Figure:
     """Test accuracy against training-set memory, one point per input variant and setting,
     with each setting's Pareto front (less memory and more accuracy are both better).
 

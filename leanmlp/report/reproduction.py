@@ -7,6 +7,7 @@ in the template, the numbers and their judgement here.
 """
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -43,16 +44,16 @@ TEMPLATES = Path(__file__).parent / "templates"
 class SeedResults:
     """Per-seed results of the training jobs (tables/mlp_jobs.csv), summarised on demand."""
 
-    def __init__(self, jobs):
+    def __init__(self, jobs: pd.DataFrame) -> None:
         self.jobs = jobs
 
-    def summary(self, setting, run, measure):
+    def summary(self, setting: str, run: str, measure: str) -> dict:
         """seed_summary of a measure plus the number of seeds that diverged."""
         values, diverged = per_seed(self.jobs, setting, run, measure)
         return {**seed_summary(values.dropna()), "diverged": int(diverged.sum()), "runs": len(diverged)}
 
 
-def ours_text(row):
+def ours_text(row: Mapping) -> str:
     value, seeds = row["ours"], row["seeds"]
     if missing(value):
         return "—"
@@ -68,7 +69,7 @@ def ours_text(row):
     return text
 
 
-def difference_text(row):
+def difference_text(row: Mapping) -> str:
     difference = row["difference"]
     if difference is None or missing(difference):
         return "—"
@@ -79,14 +80,14 @@ def difference_text(row):
     return f"{difference:+.4f}"
 
 
-def verdict_counts(table):
+def verdict_counts(table: pd.DataFrame) -> dict[str, int]:
     """{verdict: count}: the accuracy verdicts first (each, even at 0), then the others by name."""
     counts = table.verdict.value_counts()
     others = {name: int(count) for name, count in sorted(counts.items()) if name not in ACCURACY_VERDICTS}
     return {**{name: int(counts.get(name, 0)) for name in ACCURACY_VERDICTS}, **others}
 
 
-def comparisons_markdown(table):
+def comparisons_markdown(table: pd.DataFrame) -> str:
     """The comparison rows as Markdown: ours is the mean over seeds with its 95% interval."""
     shown = pd.DataFrame({
         "section": table.section, "quantity": table.quantity,
@@ -123,7 +124,7 @@ class ReportInputs:
     context: dict
 
 
-def paper_comparisons(inputs, facts=None):
+def paper_comparisons(inputs: ReportInputs, facts: dict | None = None) -> pd.DataFrame:
     """Every declared comparison evaluated: the paper's numbers beside ours. facts : the
     inputs' ``data_facts``, when the caller has them already."""
     ctx = inputs.context
@@ -135,7 +136,7 @@ def paper_comparisons(inputs, facts=None):
     return evaluate_comparisons(comparisons, data)
 
 
-def setting_agreement(comparisons):
+def setting_agreement(comparisons: pd.DataFrame) -> pd.DataFrame:
     """Per optimizer setting: accuracies compared, how many reproduced, mean |difference|."""
     accuracy = setting_accuracies(comparisons)
     return accuracy.groupby("setting").agg(
@@ -143,14 +144,14 @@ def setting_agreement(comparisons):
         mean_abs_difference=("abs_difference", "mean")).sort_values("mean_abs_difference")
 
 
-def setting_accuracies(comparisons):
+def setting_accuracies(comparisons: pd.DataFrame) -> pd.DataFrame:
     """The accuracy comparisons made under an optimizer setting, with their |difference|."""
     accuracy = comparisons[comparisons.verdict.isin(ACCURACY_VERDICTS) & (comparisons.kind == "accuracy")
                            & (comparisons.setting != "")]
     return accuracy.assign(abs_difference=accuracy.difference.astype(float).abs())
 
 
-def best_setting(comparisons, agreement):
+def best_setting(comparisons: pd.DataFrame, agreement: pd.DataFrame) -> dict | None:
     """Which setting reproduces the paper's accuracies best, judged by a paired t-test over the
     distinct numbers compared under both the best and the runner-up setting: one item per
     (our run and measure, the paper's number), so a number the report shows twice (a table row
@@ -177,7 +178,7 @@ def best_setting(comparisons, agreement):
     return result
 
 
-def record_runs(inputs, majority_share):
+def record_runs(inputs: ReportInputs, majority_share: float) -> dict | None:
     """What the paper's stated optimizer (Adam at lr 0.1) did, judged against always guessing
     the most common class: {run, majority_share, records: [{setting, valid, collapsed}],
     same_model: [{setting, valid}], collapsed_everywhere, seeds}; None without a record role."""
@@ -198,7 +199,7 @@ def record_runs(inputs, majority_share):
             "seeds": sum(r["valid"]["n"] for r in records)}
 
 
-def claim_value_text(row, claim):
+def claim_value_text(row: Mapping, claim: dict) -> str:
     """A claim's number as a reader wants it: the interval over seeds, a relative change in
     percent, or for divergence and diverged runs the plain count or note."""
     if claim.get("measure") == "diverged" or row["verdict"] == "diverged":
@@ -207,7 +208,7 @@ def claim_value_text(row, claim):
     return interval_text(row, percent="relative_to" in claim, signed=compared)
 
 
-def judged_claims(claims_table, claims):
+def judged_claims(claims_table: pd.DataFrame, claims: list[dict]) -> list[dict]:
     """Each claim with its rows per setting: {id, paper, quantity, threshold, rows: [{setting,
     verdict, value, note}]}, in the declared order."""
     by_id = {claim["id"]: claim for claim in claims}
@@ -226,7 +227,7 @@ def judged_claims(claims_table, claims):
     return judged
 
 
-def claims_overview(claims_table, claims):
+def claims_overview(claims_table: pd.DataFrame, claims: list[dict]) -> pd.DataFrame:
     """One line per claim and setting: the table a reader scans first."""
     by_id = {claim["id"]: claim for claim in claims}
     return pd.DataFrame({
@@ -240,7 +241,7 @@ TRAIN_TOLERANCE = 0.03  # table 1's train column: the bar for "measured the pape
 ALIKE_TOLERANCE = 0.02  # a train and a valid difference this close differ alike
 
 
-def train_column(comparisons):
+def train_column(comparisons: pd.DataFrame) -> dict:
     """The train accuracies of the paper's tables (evaluation mode, as the paper measured them)
     that differ from the paper's by more than 3 points, each beside the valid difference of the
     same table row and setting, so a reader can tell a model that learned differently (both
@@ -259,7 +260,7 @@ def train_column(comparisons):
     return {"tolerance": TRAIN_TOLERANCE, "compared": len(train), "far": far}
 
 
-def seed_groups(run_seeds):
+def seed_groups(run_seeds: dict[str, list[int]]) -> list[tuple[int, int]]:
     """[(seed count, runs with that many seeds)], fewest seeds first."""
     counts = {}
     for run, seeds in run_seeds.items():
@@ -267,7 +268,7 @@ def seed_groups(run_seeds):
     return sorted((n, len(runs)) for n, runs in counts.items())
 
 
-def portable(record, root=None):
+def portable(record: dict, root: str | Path | None = None) -> dict:
     """The provenance record with the package's folder relative to the workflow's root (the
     working directory of a job), so that a published report names no folder of its machine."""
     package = record.get("package") if record else None
@@ -277,7 +278,9 @@ def portable(record, root=None):
     return {**record, "package": f"./{path.relative_to(root)}" if path.is_relative_to(root) else path.name}
 
 
-def report_context(inputs, claims_table, comparisons, agreement, header, appendix, hypotheses_table=None):
+def report_context(inputs: ReportInputs, claims_table: pd.DataFrame, comparisons: pd.DataFrame,
+                   agreement: pd.DataFrame, header: dict, appendix: dict,
+                   hypotheses_table: pd.DataFrame | None = None) -> dict:
     """Everything ``templates/report.md.j2`` says. header : {written, provenance, machine};
     appendix : {tables: [{title, markdown}], figures: [file names], timing: DataFrame}."""
     ctx = inputs.context
@@ -311,7 +314,7 @@ def report_context(inputs, claims_table, comparisons, agreement, header, appendi
     }
 
 
-def render_report(context):
+def render_report(context: dict) -> str:
     """The report's Markdown: the template filled with ``report_context``'s output."""
     environment = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), undefined=jinja2.StrictUndefined,
                                      trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
@@ -322,7 +325,7 @@ def render_report(context):
     return environment.get_template("report.md.j2").render(**context)
 
 
-def prepare(inputs):
+def prepare(inputs: ReportInputs) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """The judged claims, the comparisons, the per-setting agreement and the judged hypotheses."""
     ctx = inputs.context
     sizes = {name: split["n_samples"] for name, split in inputs.split["splits"].items()}

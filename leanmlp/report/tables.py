@@ -18,7 +18,7 @@ from leanmlp.study.claims import seed_summary
 from leanmlp.study.matrix import describe_run
 
 
-def job_table(metrics):
+def job_table(metrics: list[dict]) -> pd.DataFrame:
     """One row per (setting, run, seed) from the metrics.json dicts of the training jobs."""
     rows = []
     for record in metrics:
@@ -32,7 +32,7 @@ def job_table(metrics):
     return pd.DataFrame(rows)
 
 
-def stage_times(benchmark_folder):
+def stage_times(benchmark_folder: str | Path) -> pd.DataFrame:
     """Wall seconds per rule, summed over its jobs, from Snakemake's benchmark files
     (<folder>/<rule>.tsv, or <folder>/<rule>/.../<job>.tsv)."""
     totals = {}
@@ -52,14 +52,14 @@ th { background: #eee; }
 blockquote { color: #444; border-left: 3px solid #ccc; margin-left: 0; padding-left: 1em; }"""
 
 
-def markdown_page(text, title):
+def markdown_page(text: str, title: str) -> str:
     """Markdown as a standalone HTML page (tables included), for Snakemake's HTML report."""
     body = markdown.markdown(text, extensions=["tables"])
     return (f"<!doctype html>\n<html><head><meta charset=\"utf-8\"><title>{html.escape(title)}</title>"
             f"<style>{REPORT_STYLE}</style></head>\n<body>\n{body}\n</body></html>\n")
 
 
-def markdown_table(frame, **options):
+def markdown_table(frame: pd.DataFrame, **options: object) -> str:
     """``frame`` as a Markdown table in which every missing value reads "—", never "nan"."""
     return frame.astype(object).where(frame.notna(), None).to_markdown(index=False, missingval="—", **options)
 
@@ -69,7 +69,7 @@ MEASURES = ("final_train_acc", "final_train_running_acc", "final_valid_acc", "be
             "train_eval_seconds_median", "late_over_early_epoch_seconds", "best_valid_loss_epoch")
 
 
-def aggregate_seeds(jobs):
+def aggregate_seeds(jobs: pd.DataFrame) -> pd.DataFrame:
     """Per (setting, run): mean, standard deviation (ddof 1, NaN for one seed) and the half
     width of the 95% t-interval over seeds of every measure, the seed count and divergences."""
     rows = []
@@ -86,7 +86,7 @@ def aggregate_seeds(jobs):
     return pd.DataFrame(rows)
 
 
-def mean_std_text(mean, std, n_seeds, digits=4):
+def mean_std_text(mean: float, std: float, n_seeds: int, digits: int = 4) -> str:
     """'0.8410 (1 seed)', '0.8410 ± 0.0021 (3 seeds)' (± one standard deviation); '—' if missing."""
     if missing(mean):
         return "—"
@@ -95,12 +95,13 @@ def mean_std_text(mean, std, n_seeds, digits=4):
     return f"{mean:.{digits}f} ± {std:.{digits}f} ({n_seeds} seeds)"
 
 
-def reference_row(reference, row):
+def reference_row(reference: dict, row: object) -> dict:
     """A row of a reference table by its key, whether YAML read the key as a number or text."""
     return {str(key): value for key, value in reference.items()}[str(row)]
 
 
-def paper_rows_table(aggregated, rows, reference, settings, columns):
+def paper_rows_table(aggregated: pd.DataFrame, rows: dict, reference: dict, settings: list[str],
+                     columns: dict[str, str]) -> pd.DataFrame:
     """A paper table in the experiments file's row order: for each paper row, its run and every
     setting, the paper's numbers beside ours (mean, std, 95% half width, seeds).
 
@@ -127,7 +128,7 @@ def paper_rows_table(aggregated, rows, reference, settings, columns):
     return pd.DataFrame(table)
 
 
-def wide_markdown(table, columns, settings):
+def wide_markdown(table: pd.DataFrame, columns: dict[str, str], settings: list[str]) -> str:
     """The paper's layout: one line per paper row, the paper's value then ours per setting."""
     lines = []
     for _, group in table.groupby("row", sort=False):
@@ -152,7 +153,7 @@ def wide_markdown(table, columns, settings):
     return markdown_table(pd.DataFrame(lines))
 
 
-def overview_panel(table, columns):
+def overview_panel(table: pd.DataFrame, columns: dict[str, str]) -> tuple[pd.DataFrame, str | None]:
     """One panel of figure 0 from a ``paper_rows_table``: a line per (paper row, column),
     labelled by what differs between the rows. Returns (lines, the model the rows share, in
     words, or '' when they share none)."""
@@ -160,7 +161,7 @@ def overview_panel(table, columns):
     shared = os.path.commonprefix(models) if len(models) > 1 else ""
     shared = shared[:shared.rfind(" ") + 1]  # cut at a word boundary
 
-    def label(row, key):
+    def label(row: object, key: str) -> str:
         name = row.model[len(shared):].replace("mean_distance/", "mean distance ").replace("rmse/", "RMSE ")
         return f"{row.row} {name}" + (f": {key}" if len(columns) > 1 else "")
 
@@ -174,7 +175,8 @@ def overview_panel(table, columns):
     return lines, shared
 
 
-def table2(aggregated, baselines, reference, mlp_rows, settings):
+def table2(aggregated: pd.DataFrame, baselines: list[dict], reference: dict, mlp_rows: dict,
+           settings: list[str]) -> pd.DataFrame:
     """Table 2: valid accuracy and training seconds of the MLPs (per setting) and the baselines,
     each beside the paper's row. mlp_rows : {row key: run}; baselines : their JSON dicts, found in
     the reference under their model name."""
@@ -201,8 +203,8 @@ def table2(aggregated, baselines, reference, mlp_rows, settings):
     return pd.DataFrame(rows)
 
 
-def table2_markdown(table):
-    def number(value, digits):
+def table2_markdown(table: pd.DataFrame) -> str:
+    def number(value: float, digits: int) -> str:
         return "—" if missing(value) or pd.isna(value) else f"{value:.{digits}f}"
 
     return table.assign(
@@ -213,21 +215,22 @@ def table2_markdown(table):
     ).pipe(markdown_table)
 
 
-def memory_table(memory):
+def memory_table(memory: pd.DataFrame) -> pd.DataFrame:
     """Memory of every training-set variant: its data plus its transform (the paper's measure;
     the paper's own numbers are among the report's comparisons). memory : the mining stage's table."""
     table = memory.assign(memory_mb=(memory["memory"] + memory["transform"]) / 1e6)
     return table[["variant", "n_samples", "n_features", "memory_mb", "share_of_raw", "disk"]]
 
 
-def memory_markdown(table):
+def memory_markdown(table: pd.DataFrame) -> str:
     return table.assign(
         memory_mb=table.memory_mb.map("{:.2f}".format), share_of_raw=table.share_of_raw.map("{:.1%}".format),
         disk=(table.disk / 1e6).map("{:.2f}".format),
     ).rename(columns={"disk": "disk_mb"}).pipe(markdown_table)
 
 
-def memory_accuracy_points(aggregated, memory, run_inputs, settings):
+def memory_accuracy_points(aggregated: pd.DataFrame, memory: pd.DataFrame, run_inputs: dict[str, str],
+                           settings: list[str]) -> pd.DataFrame:
     """Figure 16's points: (setting, variant, memory_mb, test_acc, n_seeds) of each run.
     run_inputs : {run: the input variant it trains on}; memory : ``memory_table``'s output."""
     indexed = aggregated.set_index(["setting", "run"])

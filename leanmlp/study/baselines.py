@@ -6,20 +6,24 @@ trains on the PCA features instead of the pixels.
 """
 
 import re
+from typing import TYPE_CHECKING
 
 from leanmlp.exceptions import ConfigError
+
+if TYPE_CHECKING:  # scikit-learn loads only when a baseline is made
+    from sklearn.base import BaseEstimator
 
 BASELINE_NAME = re.compile(r"(pca_)?(rf(\d+)|tree|logreg_ovr|svm|knn)")
 
 SLOW_BASELINES = ("svm", "knn")  # the paper dropped these as too slow
 
 
-def baseline_input(name):
+def baseline_input(name: str) -> str:
     """'pca' for a pca_ model, else 'raw'."""
     return "pca" if name.startswith("pca_") else "raw"
 
 
-def check_baseline_name(name):
+def check_baseline_name(name: str) -> None:
     match = BASELINE_NAME.fullmatch(name)
     if not match:
         raise ConfigError(f"unknown baseline {name!r}: use rf<N>, tree, logreg_ovr, svm, knn, "
@@ -28,7 +32,7 @@ def check_baseline_name(name):
         raise ConfigError(f"baseline {name!r}: a random forest needs at least 1 tree (rf<N> with N >= 1)")
 
 
-def make_baseline(name, seed, threads):
+def make_baseline(name: str, seed: int, threads: int) -> "BaseEstimator":
     """An unfitted scikit-learn estimator for a baseline name."""
     # imported here: scikit-learn takes 2 s to import, and the workflow imports this
     # module at parse time in every (cluster) job
@@ -53,7 +57,7 @@ def make_baseline(name, seed, threads):
         return KNeighborsClassifier(n_neighbors=5, n_jobs=threads)
 
 
-def describe(name):
+def describe(name: str) -> str:
     """The label table 2 uses."""
     model = name.removeprefix("pca_")
     text = (f"RandomForest {model[2:]} trees" if model.startswith("rf") else

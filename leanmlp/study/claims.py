@@ -25,6 +25,7 @@ number of verdicts read together (Bonferroni: each is a 1 - 0.05 / m interval).
 """
 
 import math
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -60,7 +61,7 @@ DERIVED_MEASURES = {
 }
 
 
-def seed_summary(values):
+def seed_summary(values: Iterable[float]) -> dict:
     """n, mean, standard deviation (ddof 1) and the 95% t-interval of per-seed values.
 
     With one value the spread and interval are NaN: one seed says nothing about them.
@@ -77,12 +78,13 @@ def seed_summary(values):
     return {"n": n, "mean": mean, "std": std, "ci_low": mean - half, "ci_high": mean + half}
 
 
-def binomial_variance(accuracy, n_images):
+def binomial_variance(accuracy: float, n_images: int) -> float:
     """The sampling variance of an accuracy measured on ``n_images`` images."""
     return accuracy * (1 - accuracy) / n_images
 
 
-def combined_interval(mean, seed_parts, fixed_variance, level):
+def combined_interval(mean: float, seed_parts: list[tuple[float, int]], fixed_variance: float,
+                      level: float) -> tuple[float, float, float, float]:
     """An interval around ``mean`` whose variance adds the seeds' and a known (sampling) part.
 
     seed_parts : [(standard deviation over seeds, number of seeds)], one per group of seeds
@@ -100,13 +102,13 @@ def combined_interval(mean, seed_parts, fixed_variance, level):
     return mean - half, mean + half, se, df
 
 
-def detectable_effect(se, df, level, power=POWER):
+def detectable_effect(se: float, df: float, level: float, power: float = POWER) -> float:
     """The smallest true distance from a threshold that an interval of this standard error
     would have found at ``level`` with ``power``: what an inconclusive verdict could have told."""
     return (float(stats.t.ppf(1 - (1 - level) / 2, df)) + float(stats.t.ppf(power, df))) * se
 
 
-def per_seed(jobs, setting, run, measure):
+def per_seed(jobs: pd.DataFrame, setting: str, run: str, measure: str) -> tuple[pd.Series, pd.Series]:
     """A run's measure per seed (a Series indexed by seed) and its per-seed divergence flags."""
     rows = jobs[(jobs.setting == setting) & (jobs.run == run)].set_index("seed").sort_index()
     if measure in DERIVED_MEASURES:
@@ -116,13 +118,13 @@ def per_seed(jobs, setting, run, measure):
     return values, rows.diverged.astype(bool)
 
 
-def holds(value, claim):
+def holds(value: float, claim: dict) -> bool:
     if "within" in claim:
         return abs(value - claim["within"]["of"]) < claim["within"]["margin"]
     return value > claim["above"] if "above" in claim else value < claim["below"]
 
 
-def interval_verdict(low, high, claim):
+def interval_verdict(low: float, high: float, claim: dict) -> str:
     """supported if the whole interval holds the claim, not supported if none of it does."""
     if "within" in claim:
         centre, margin = claim["within"]["of"], claim["within"]["margin"]
@@ -133,11 +135,11 @@ def interval_verdict(low, high, claim):
     return SUPPORTED if all(ends) else NOT_SUPPORTED if not any(ends) else INCONCLUSIVE
 
 
-def threshold_text(claim):
+def threshold_text(claim: dict) -> str:
     """'> 0.84', '< -30%', or 'within 10 points of -46.8%' for a relative change."""
     relative = "relative_to" in claim
 
-    def shown(value):
+    def shown(value: float) -> str:
         return f"{100 * value:g}%" if relative else f"{value:g}"
 
     if "within" in claim:
@@ -148,7 +150,7 @@ def threshold_text(claim):
     return f"{sign} {shown(value)}"
 
 
-def quantity_text(claim, roles):
+def quantity_text(claim: dict, roles: dict[str, str]) -> str:
     """What the claim measures, in words: 'test_acc_final of best_pca − best_raw (paired by seed)'."""
     text = f"{claim.get('measure', claim.get('fact'))} of {claim['of']} (`{roles[claim['of']]}`)"
     if "fact" in claim:
@@ -169,12 +171,13 @@ def quantity_text(claim, roles):
     return text
 
 
-def unjudged(result, verdict, note):
+def unjudged(result: dict, verdict: str, note: str) -> dict:
     """A claim result without a value: not run, or diverged."""
     return {**result, **seed_summary([]), "verdict": verdict, "note": note}
 
 
-def sampling_variance(claim, jobs, setting, runs, sizes):
+def sampling_variance(claim: dict, jobs: pd.DataFrame, setting: str, runs: list[str],
+                      sizes: dict[str, int] | None) -> float:
     """The binomial variance of the split(s) an accuracy claim is measured on, added for every
     run it compares (as if their errors were independent: conservative for a difference measured
     on the same images). Zero for times, divergence, or without split sizes."""
@@ -191,7 +194,7 @@ def sampling_variance(claim, jobs, setting, runs, sizes):
 
 
 
-def judge_fact(claim, roles, facts, result):
+def judge_fact(claim: dict, roles: dict[str, str], facts: dict, result: dict) -> dict:
     """A claim on an exact number of two runs' training sets: the value alone decides."""
     values = facts.get(claim["fact"], {})
     runs = [roles[claim[key]] for key in ("of", "minus", "relative_to") if key in claim]
@@ -205,13 +208,14 @@ def judge_fact(claim, roles, facts, result):
             "note": f"exact: {' against '.join(f'{values[run]:.4g}' for run in runs)} ({claim['fact']})"}
 
 
-def best_baseline(key, baselines):
+def best_baseline(key: str, baselines: dict[str, dict]) -> tuple[str, float]:
     """(model, value) of the baseline with the highest ``key`` (ties: the first by name)."""
     model = max(sorted(baselines), key=lambda name: baselines[name][key])
     return model, float(baselines[model][key])
 
 
-def judge_claim(claim, jobs, roles, setting, sizes=None, level=0.95, fixed=None):
+def judge_claim(claim: dict, jobs: pd.DataFrame, roles: dict[str, str], setting: str,
+                sizes: dict[str, int] | None = None, level: float = 0.95, fixed: FixedResults | None = None) -> dict:
     """One claim under one optimizer setting: a dict with the summary and the verdict.
 
     jobs : one row per (setting, run, seed), as tables/mlp_jobs.csv (columns setting, run,
@@ -312,12 +316,13 @@ RESULT_COLUMNS = ["id", "setting", "paper", "quantity", "threshold", "seeds", "n
                   "n", "mean", "std", "ci_low", "ci_high", "se", "sampling_se", "verdict"]
 
 
-def family_level(n_verdicts, alpha=FAMILY_ALPHA):
+def family_level(n_verdicts: int, alpha: float = FAMILY_ALPHA) -> float:
     """Each interval's confidence when ``n_verdicts`` are read together (Bonferroni)."""
     return 1 - alpha / max(n_verdicts, 1)
 
 
-def judge_claims(claims, jobs, roles, settings, sizes=None, fixed=None):
+def judge_claims(claims: list[dict], jobs: pd.DataFrame, roles: dict[str, str], settings: list[str],
+                 sizes: dict[str, int] | None = None, fixed: FixedResults | None = None) -> pd.DataFrame:
     """Every claim under its settings (its own ``settings``, else ``settings``; a fact claim
     once, for every setting), as a DataFrame in the declared order, each interval at the
     Bonferroni-corrected level for all of them.
@@ -330,7 +335,7 @@ def judge_claims(claims, jobs, roles, settings, sizes=None, fixed=None):
                         columns=RESULT_COLUMNS)
 
 
-def number_text(value, percent=False, signed=True):
+def number_text(value: float, percent: bool = False, signed: bool = True) -> str:
     """'+0.0123' for a difference, '0.8523' (signed=False) for an absolute value, '-47.1%' for a
     relative change, '—' for a missing one."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
@@ -339,7 +344,7 @@ def number_text(value, percent=False, signed=True):
     return f"{100 * value:{sign}.1f}%" if percent else f"{value:{sign}.4f}"
 
 
-def interval_text(row, percent=False, signed=True):
+def interval_text(row: Mapping, percent: bool = False, signed: bool = True) -> str:
     """'+0.0123 (99.6% interval +0.0050 to +0.0196; se 0.0031 with the test set's sampling; 3 seeds)',
     or the single value with '(1 seed)'; percent=True shows a relative change as '-47.1%',
     signed=False an absolute value without a sign."""
@@ -364,7 +369,7 @@ def interval_text(row, percent=False, signed=True):
             f"{'; ' + spread if spread else ''}; {seeds})")
 
 
-def verdict_text(row):
+def verdict_text(row: Mapping) -> str:
     text = f"**{row['verdict']}**"
     if row["n"] == 1 and not row.get("exact") and row["verdict"] in (SUPPORTED, NOT_SUPPORTED):
         text += " (single seed)"

@@ -15,7 +15,7 @@ from leanmlp.study.baselines import SLOW_BASELINES, check_baseline_name
 NAME_LIMIT = 100  # results/<name>/... file names must stay under the file system's 255 bytes
 
 
-def typed(value):
+def typed(value: object) -> object:
     """A value given with ``--config`` as Snakemake passes it (nested values as strings) in its
     YAML type: '0.05' -> 0.05, '[0, 1]' -> [0, 1]; top-level values are already typed."""
     if isinstance(value, str):
@@ -33,7 +33,7 @@ def typed(value):
     return value
 
 
-def apply_command_line(config, command_line):
+def apply_command_line(config: dict, command_line: dict) -> dict:
     """Lay ``--config`` values over ``config`` in their YAML types, section by section, so
     ``--config 'mlp={defaults: {l1: 0.05}}'`` changes that one value. In place."""
     for key, value in command_line.items():
@@ -44,7 +44,7 @@ def apply_command_line(config, command_line):
     return config
 
 
-def check_finite(tree, where=""):
+def check_finite(tree: object, where: str = "") -> None:
     """No NaN or infinity anywhere: a schema's range checks let NaN through (every comparison
     with it is false), and a NaN rate or penalty trains to a run recorded as diverged."""
     items = tree.items() if isinstance(tree, dict) else enumerate(tree) if isinstance(tree, list) else ()
@@ -55,7 +55,7 @@ def check_finite(tree, where=""):
         check_finite(value, path)
 
 
-def check_rmse_after(mining):
+def check_rmse_after(mining: dict) -> None:
     """mining.rmse.after names the mean-distance cut whose kept set is scored: it must be one."""
     after = target_slug(mining["rmse"]["after"])
     known = [target_slug(target) for target in mining["mean_distance"]["targets"]]
@@ -64,7 +64,7 @@ def check_rmse_after(mining):
                           f"mining.mean_distance.targets ({', '.join(known)})")
 
 
-def baseline_models(baselines):
+def baseline_models(baselines: dict) -> list[str]:
     """The baselines a config asks for (the slow ones with ``slow_models``), each name checked."""
     models = list(baselines["models"]) + (list(SLOW_BASELINES) if baselines.get("slow_models") else [])
     for model in models:
@@ -72,7 +72,7 @@ def baseline_models(baselines):
     return models
 
 
-def check_config(config):
+def check_config(config: dict) -> None:
     """Every data-free check of a schema-valid config; raises ConfigError naming the key. Lists
     data.sizes in split order (the one change it makes)."""
     check_finite(config)

@@ -6,18 +6,18 @@ import pandas as pd
 from leanmlp.nn.models import MLPSpec
 
 
-def convolution_multiplications(size, kernel, stride, padding, kernels):
+def convolution_multiplications(size: int, kernel: int, stride: int, padding: int, kernels: int) -> int:
     """Multiplications of one convolution layer on a size x size single-channel input."""
     out = (size - kernel + 2 * padding) // stride + 1
     return out * out * kernel * kernel * kernels
 
 
-def network_macs(inputs, hidden, outputs):
+def network_macs(inputs: int, hidden: list[int], outputs: int) -> int:
     """Multiply-accumulates of one forward pass of an MLP of these layer sizes."""
     return MLPSpec(inputs, outputs, tuple(hidden)).macs_per_sample()
 
 
-def macs_table(specs, paper_printed):
+def macs_table(specs: list[MLPSpec], paper_printed: int) -> pd.DataFrame:
     """Parameters and multiply-accumulates per forward pass of every architecture used."""
     rows = []
     for spec in specs:

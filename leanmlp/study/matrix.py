@@ -8,6 +8,7 @@ the key, before any job runs.
 
 import difflib
 import itertools
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from leanmlp.exceptions import ConfigError
@@ -18,14 +19,14 @@ from leanmlp.study.configuration import check_finite
 MATRIX_KEYS = ("settings", "seeds")
 
 
-def grid_run_name(grid, assignment):
+def grid_run_name(grid: str, assignment: dict) -> str:
     """`reg` + {'l2': 0.001} -> 'reg-l2~0.001' (Snakemake's Paramspace style); keys
     in sorted order, so a name never depends on the order the grid lists its axes in."""
     parts = [f"{key}~{str(value).replace('/', '.')}" for key, value in sorted(assignment.items())]
     return "-".join([grid, *parts])
 
 
-def expand_grid_value(value, mining_targets):
+def expand_grid_value(value: object, mining_targets: dict[str, list[str]]) -> list:
     """'<method>/*' stands for every target of that pruning method, in the config's order."""
     if isinstance(value, str) and value.endswith("/*"):
         method = value[:-2]
@@ -36,7 +37,7 @@ def expand_grid_value(value, mining_targets):
     return [value]
 
 
-def expand_experiments(experiments, mining_targets):
+def expand_experiments(experiments: dict, mining_targets: dict[str, list[str]]) -> dict[str, dict]:
     """All runs of an experiments file: its ``runs`` plus every point of its ``grids``.
 
     mining_targets : {'mean_distance': [slugs], 'rmse': [slugs]}
@@ -61,7 +62,7 @@ HYPERPARAMETER_ORDER = ("hidden", "activation", "dropout_keep", "dropout_after",
                         "input", "optimizer", "learning_rate")
 
 
-def job_hyperparameters(defaults, setting, run):
+def job_hyperparameters(defaults: dict, setting: dict, run: dict) -> dict:
     """A job's full hyperparameters: defaults, then the run's keys, then the optimizer setting,
     listed in ``HYPERPARAMETER_ORDER`` (any other key after them, alphabetically)."""
     model = {key: value for key, value in run.items() if key not in MATRIX_KEYS}
@@ -70,12 +71,12 @@ def job_hyperparameters(defaults, setting, run):
     return {key: merged[key] for key in sorted(merged, key=lambda key: (order.get(key, len(order)), key))}
 
 
-def model_of(run):
+def model_of(run: dict) -> dict:
     """What a run trains, apart from its input and matrix keys."""
     return {key: value for key, value in run.items() if key not in ("input", *MATRIX_KEYS)}
 
 
-def variant_runs(runs, base, method, slugs):
+def variant_runs(runs: dict[str, dict], base: str, method: str, slugs: list[str]) -> dict[str, str]:
     """The runs that train ``runs[base]``'s model on each pruned set of ``method``, in ``slugs``
     order: the rows of the paper's tables 3 and 4."""
     found = []
@@ -85,7 +86,7 @@ def variant_runs(runs, base, method, slugs):
     return found
 
 
-def unknown_name(kind, name, known, where):
+def unknown_name(kind: str, name: str, known: Iterable[str], where: str) -> ConfigError:
     """A ConfigError for a name that is not among ``known``, with the closest spellings."""
     close = difflib.get_close_matches(str(name), [str(k) for k in known], n=3, cutoff=0.6)
     hint = f"; did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
@@ -109,14 +110,14 @@ class Matrix:
     comparisons: list = field(default_factory=list)
     hypotheses: list = field(default_factory=list)
 
-    def names(self):
+    def names(self) -> dict[str, str]:
         """{role or run: run}: what a claim or a hypothesis may name."""
         return {**{run: run for run in self.runs}, **self.roles}
 
-    def settings_of(self, run, default_settings):
+    def settings_of(self, run: str, default_settings: list[str]) -> list[str]:
         return self.runs[run].get("settings", default_settings)
 
-    def run_of(self, name):
+    def run_of(self, name: str) -> str:
         """A role's run, or a run by its own name."""
         return self.roles.get(name, name)
 
@@ -125,14 +126,14 @@ class Matrix:
 TABLES = ("table1", "table2_mlp", "table3", "table4")
 
 
-def split_input(text):
+def split_input(text: str) -> tuple[str, str, str | None]:
     """(method, target, N) of a declared input: N is the number of ``METHOD/#N`` (a string, as
     written), None for ``METHOD/SLUG``."""
     method, _, target = text.partition("/")
     return method, target, target[1:] if target.startswith("#") else None
 
 
-def input_target(where, text, mining_targets):
+def input_target(where: str, text: str, mining_targets: dict[str, list[str]]) -> tuple[str, str]:
     """(method, slug) of a declared input: ``METHOD/#N`` is target N (1-based, in the config's
     order), ``METHOD/SLUG`` a target by its slug ('mean_distance/proportional0.5')."""
     method, target, number = split_input(text)
@@ -148,7 +149,7 @@ def input_target(where, text, mining_targets):
     return method, slugs[int(number) - 1]
 
 
-def resolve_run(where, spec, runs, mining_targets):
+def resolve_run(where: str, spec: str | dict, runs: dict[str, dict], mining_targets: dict[str, list[str]]) -> str:
     """The run a declaration names: a run's name, ``{run: NAME}``, or ``{model_of: NAME,
     input: METHOD/#N or METHOD/SLUG}`` for the run that trains NAME's model on that target of a
     pruning method."""
@@ -167,7 +168,8 @@ def resolve_run(where, spec, runs, mining_targets):
     return found[0]
 
 
-def check_run(name, run, defaults, settings, default_settings, input_variants):
+def check_run(name: str, run: dict, defaults: dict, settings: dict, default_settings: list[str],
+              input_variants: list[str]) -> None:
     """Every job of a run must build a model: known keys, values in range, known settings, and
     no key that its optimizer setting owns (the setting would silently win)."""
     for setting in run.get("settings", default_settings):
@@ -189,7 +191,7 @@ def check_run(name, run, defaults, settings, default_settings, input_variants):
             raise ConfigError(f"run {name!r} under {setting}: {e}") from None
 
 
-def check_defaults(defaults, settings):
+def check_defaults(defaults: dict, settings: dict) -> None:
     """A hyperparameter default that an optimizer setting owns would never be used."""
     for setting, values in settings.items():
         owned = sorted(set(defaults) & set(values))
@@ -199,7 +201,7 @@ def check_defaults(defaults, settings):
                               "change the setting instead")
 
 
-def mlp_settings(experiments, mlp_config):
+def mlp_settings(experiments: dict, mlp_config: dict) -> dict:
     """The optimizer settings, default settings and hyperparameter defaults of the experiments
     file, with the config's mlp section laid over them (a setting by name, a default by key)."""
     return {"settings": {**experiments["settings"], **mlp_config.get("settings", {})},
@@ -207,7 +209,8 @@ def mlp_settings(experiments, mlp_config):
             "defaults": {**experiments["defaults"], **mlp_config.get("defaults", {})}}
 
 
-def table_run(where, spec, runs, mining_targets):
+def table_run(where: str, spec: str | dict, runs: dict[str, dict],
+              mining_targets: dict[str, list[str]]) -> str | None:
     """A paper table's run, or None for a row on a pruning target this config does not have
     (fewer targets than the paper): the row stays in the table, not run."""
     if isinstance(spec, dict) and "input" in spec:
@@ -220,7 +223,7 @@ def table_run(where, spec, runs, mining_targets):
 TIME_MEASURES = ("seconds_total", "seconds_per_epoch_median", "train_eval_seconds_median")
 
 
-def check_pairing(claim, roles, runs, defaults):
+def check_pairing(claim: dict, roles: dict[str, str], runs: dict[str, dict], defaults: dict) -> None:
     """Seeds pair two runs only when they start from the same weights: the same hidden layers on
     inputs of the same size (raw pixels, or k PCA features). A time is never paired: two jobs
     that shared a machine are not one measurement."""
@@ -237,7 +240,8 @@ def check_pairing(claim, roles, runs, defaults):
                               f"{second[key]}): their seeds start from unrelated weights; declare pairing: unpaired")
 
 
-def plan_matrix(experiments, mlp, mining_targets, input_variants):
+def plan_matrix(experiments: dict, mlp: dict, mining_targets: dict[str, list[str]],
+                input_variants: list[str]) -> Matrix:
     """Resolve and check an experiments file (already schema-validated) against the config.
 
     mlp : the config's ``mlp`` section after defaults are merged (settings, default_settings,
@@ -299,7 +303,8 @@ def plan_matrix(experiments, mlp, mining_targets, input_variants):
                   experiments.get("comparisons", []), hypotheses)
 
 
-def plan_matrix_of(experiments_file, experiments, mlp_config, mlp, mining_targets, input_variants):
+def plan_matrix_of(experiments_file: str, experiments: dict, mlp_config: dict, mlp: dict,
+                   mining_targets: dict[str, list[str]], input_variants: list[str]) -> Matrix:
     """``plan_matrix``, with a mistake blamed on the file it is in: the experiments file, or the
     config's mlp section laid over it (a default or setting that breaks a run the file alone plans)."""
     try:
@@ -313,7 +318,7 @@ def plan_matrix_of(experiments_file, experiments, mlp_config, mlp, mining_target
         raise ConfigError(f"the config's {overlaid} (laid over {experiments_file}): {e}") from None
 
 
-def describe_run(hyperparameters):
+def describe_run(hyperparameters: dict) -> str:
     """The paper's way of naming a model: '3x128, dropout 0.75, L1 1e-05'."""
     hidden = hyperparameters["hidden"]
     sizes = set(hidden)
