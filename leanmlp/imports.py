@@ -3,6 +3,7 @@ stage script depends on (its code digest hashes them) and whether an import runs
 layers the package is built in (``layer_violations``)."""
 
 import ast
+import functools
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
@@ -54,7 +55,6 @@ def imported_names(file: str | Path, package: str = PACKAGE, package_dir: Path =
     called), skipping a package's lazy exports. A ``from a import b`` yields both ``a`` and
     ``a.b``, since b may be a module of a."""
     file = Path(file)
-    tree = ast.parse(file.read_text())
     inside = None
     try:
         inside = module_name(file, package, package_dir)
@@ -62,6 +62,14 @@ def imported_names(file: str | Path, package: str = PACKAGE, package_dir: Path =
             inside = inside.rpartition(".")[0]
     except ValueError:  # a script outside the package: no relative imports to resolve
         pass
+    return set(names_in_source(file.read_text(), inside))
+
+
+@functools.lru_cache(maxsize=1024)
+def names_in_source(text: str, inside: str | None) -> frozenset[str]:
+    """``imported_names`` of one source text (cached: every rule's code digest reads the same
+    modules, and parsing them once per Snakemake start is enough)."""
+    tree = ast.parse(text)
     lazy = {id(node) for fn in tree.body if isinstance(fn, ast.FunctionDef) and fn.name == "__getattr__"
             for node in ast.walk(fn)}
     names = set()
@@ -76,7 +84,7 @@ def imported_names(file: str | Path, package: str = PACKAGE, package_dir: Path =
             module = absolute(node.level, node.module, inside or "")
             names.add(module)
             names.update(f"{module}.{alias.name}" for alias in node.names)
-    return names
+    return frozenset(names)
 
 
 def direct_imports(file: str | Path, package: str = PACKAGE, package_dir: Path = PACKAGE_DIR) -> set[Path]:

@@ -6,6 +6,7 @@ import ast
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -18,25 +19,38 @@ from leanmlp.provenance import code_digest, imported_modules
 SCRIPTS = sorted((REPO / "scripts").glob("*.py"))
 
 
-def loaded_modules(script):
-    """The files of leanmlp that Python itself loads when it imports what ``script`` imports
-    from leanmlp (a fresh interpreter, so nothing is loaded before)."""
-    names = sorted({node.module for node in ast.walk(ast.parse(script.read_text()))
-                    if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("leanmlp")})
-    code = ("import importlib, sys\n"
-            f"for name in {names!r}: importlib.import_module(name)\n"
-            "print('\\n'.join(m.__file__ for n, m in sys.modules.items() if n.split('.')[0] == 'leanmlp'))")
-    done = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True)
-    return set(done.stdout.split())
+LOADER = """
+import importlib, json, sys
+found = {}
+for script, names in json.loads(sys.argv[1]).items():
+    for name in [n for n in sys.modules if n.split(".")[0] == "leanmlp"]:
+        del sys.modules[name]  # each script starts from no leanmlp module loaded
+    for name in names:
+        importlib.import_module(name)
+    found[script] = [m.__file__ for n, m in sys.modules.items() if n.split(".")[0] == "leanmlp"]
+print(json.dumps(found))
+"""
 
 
-@pytest.mark.parametrize("script", SCRIPTS, ids=lambda p: p.stem)
-def test_every_module_a_script_loads_is_a_code_input(script):
+def loaded_modules():
+    """{script: the files of leanmlp that Python itself loads when it imports what the script
+    imports from leanmlp}, in one fresh interpreter that forgets leanmlp between scripts."""
+    names = {script.name: sorted({node.module for node in ast.walk(ast.parse(script.read_text()))
+                                  if isinstance(node, ast.ImportFrom) and node.module
+                                  and node.module.startswith("leanmlp")})
+             for script in SCRIPTS}
+    done = subprocess.run([sys.executable, "-c", LOADER, json.dumps(names)], cwd=REPO, capture_output=True,
+                          text=True, check=True)
+    return {name: set(files) for name, files in json.loads(done.stdout).items()}
+
+
+def test_every_module_a_script_loads_is_a_code_input():
     """What the parser finds covers what Python loads, in every subpackage (the parser also
     follows imports inside functions, which a plain import does not run)."""
-    loaded = loaded_modules(script)
-    assert loaded, script.name
-    assert loaded <= set(imported_modules(script))
+    loaded = loaded_modules()
+    for script in SCRIPTS:
+        assert loaded[script.name], script.name
+        assert loaded[script.name] <= set(imported_modules(script)), script.name
 
 
 def test_every_rule_takes_its_own_scripts_code():
@@ -136,3 +150,26 @@ def test_a_second_clone_runs_its_own_code_whatever_the_environment_holds(tmp_pat
     # and the clone's code digest is what decides its reruns: the repository's edit is not the clone's
     assert code_digest(tmp_path / "clone/scripts/train_mlp.py", package_dir=tmp_path / "clone/leanmlp") != \
         code_digest(REPO / "scripts/train_mlp.py")
+
+
+def test_editing_any_module_of_any_subpackage_changes_exactly_its_scripts_code(tmp_path):
+    """Every module of the package, edited in turn in a copy: the code digest changes for
+    exactly the scripts that import it, directly or through other modules, so Snakemake replans
+    exactly their stages (the workflow test below shows that on real dry runs)."""
+    package = tmp_path / "leanmlp"
+    shutil.copytree(REPO / "leanmlp", package, ignore=shutil.ignore_patterns("__pycache__"))
+    uses = {script: {Path(m).relative_to(package) for m in imported_modules(script, package_dir=package)}
+            for script in SCRIPTS}
+    before = {script: code_digest(script, package_dir=package) for script in SCRIPTS}
+    modules = sorted(path.relative_to(package) for path in package.rglob("*.py"))
+    assert {module.parts[0] for module in modules if len(module.parts) > 1} == {
+        "nn", "data", "mining", "deploy", "study", "report"}
+    for module in modules:
+        path = package / module
+        text = path.read_text()
+        path.write_text(text + "\n# an edit\n")
+        try:
+            changed = {script for script in SCRIPTS if code_digest(script, package_dir=package) != before[script]}
+        finally:
+            path.write_text(text)
+        assert changed == {script for script in SCRIPTS if module in uses[script]}, module
