@@ -85,6 +85,8 @@ class Plan:
         self.data = self.config["data"]
         self.source_kind = source_kind(self.data["source"])
         self.mining = self.config["mining"]
+        self.slugs = pruning_slugs(self.mining)
+        self.input_variants = input_variants(self.mining)
         self.baselines = self.config["baselines"]
         self.baseline_models = baseline_models(self.baselines)
         self.runs, self.roles = self.matrix.runs, self.matrix.roles
@@ -126,7 +128,7 @@ class Plan:
 
     # --- mining ---
     def target_slugs(self, method: str) -> list[str]:
-        return pruning_slugs(self.mining)[method]
+        return self.slugs[method]
 
     def pruning_target(self, method: str, target: str) -> dict:
         """The target dict of a prune job, found by its slug."""
@@ -135,10 +137,6 @@ class Plan:
     def kept_files(self, method: str) -> list[str]:
         """The kept-indices file of every target of a pruning method, in target order."""
         return [f"{self.results}/mining/{method}/kept/{slug}.npz" for slug in self.target_slugs(method)]
-
-    @property
-    def input_variants(self) -> list[str]:
-        return input_variants(self.mining)
 
     def variant_files(self, variant: str) -> dict[str, str]:
         """The train/valid/test files of an input variant (see ``input_variants``)."""

@@ -53,12 +53,26 @@ def test_every_module_a_script_loads_is_a_code_input():
         assert loaded[script.name] <= set(imported_modules(script)), script.name
 
 
-def test_every_rule_takes_its_own_scripts_code():
+def script_rules():
+    """[(rule, its block of the .smk file, the name of its script)] of every rule that runs one
+    of scripts/."""
+    found = []
     for path in (REPO / "workflow/rules").glob("*.smk"):
         for block in re.split(r"(?m)^rule ", path.read_text())[1:]:
             script = re.search(r'"\.\./\.\./scripts/(\w+)\.py"', block)
             if script:
-                assert f'code=script_code("{script[1]}")' in block, block.splitlines()[0]
+                found.append((block.split(":")[0], block, script[1]))
+    return found
+
+
+def rule_scripts():
+    """{rule: its script} of every rule that runs one of scripts/."""
+    return {rule: REPO / "scripts" / f"{name}.py" for rule, _, name in script_rules()}
+
+
+def test_every_rule_takes_its_own_scripts_code():
+    for rule, block, name in script_rules():
+        assert f'code=script_code("{name}")' in block, rule
 
 
 def snakemake(workflow, *args, env=None):
@@ -73,17 +87,6 @@ def planned_rules(workflow, env=None):
     result = snakemake(workflow, "-n", TARGET, "--quiet", "rules", "--configfile", "config/demo.yaml", env=env)
     assert result.returncode == 0, result.stderr[-2000:]
     return set(re.findall(r"^(\w+)\s+\d+$", result.stdout, re.MULTILINE)) - {"total"}
-
-
-def rule_scripts():
-    """{rule: its script} of every rule that runs one of scripts/."""
-    found = {}
-    for path in (REPO / "workflow/rules").glob("*.smk"):
-        for block in re.split(r"(?m)^rule ", path.read_text())[1:]:
-            script = re.search(r'"\.\./\.\./scripts/(\w+)\.py"', block)
-            if script:
-                found[block.split(":")[0]] = REPO / "scripts" / f"{script[1]}.py"
-    return found
 
 
 HELD_OUT_EDITS = ("nn/penalties.py", "data/checksums.py", "mining/inputs.py", "deploy/model_io.py",
