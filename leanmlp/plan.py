@@ -18,7 +18,7 @@ from leanmlp.exceptions import ConfigError
 from leanmlp.mining.pruning import PRUNING_METHODS, target_slug
 from leanmlp.report.comparisons import expand_comparisons, history_runs
 from leanmlp.study.configuration import baseline_models
-from leanmlp.study.matrix import describe_run, job_hyperparameters, mlp_settings, plan_matrix_of
+from leanmlp.study.matrix import describe_run, job_hyperparameters, job_subfolder, mlp_settings, plan_matrix_of
 
 REFERENCE_FILE = "config/paper_reference.yaml"
 
@@ -103,6 +103,11 @@ class Plan:
             raise ConfigError(f"{self.experiments_file}: {e}") from None
         self.histories = self.compared_histories()
         self.curves = self.curve_figures()
+        for judged in [*self.matrix.claims, *self.matrix.hypotheses]:
+            model = judged.get("minus_baseline", {}).get("model")
+            if model is not None and model not in self.baseline_models:
+                raise ConfigError(f"{self.experiments_file}: {judged['id']!r} minus_baseline names {model!r}, which "
+                                  f"this config's baselines.models do not fit ({', '.join(self.baseline_models)})")
 
     # --- data ---
     def downloaded_archive(self) -> str:
@@ -155,8 +160,12 @@ class Plan:
 
     def job_folders(self, jobs: list[tuple[str, str]] | None = None) -> list[str]:
         """results/<name>/mlp/<setting>/<run>/seed<k> of every (setting, run) job and its seeds."""
-        return [f"{self.results}/mlp/{setting}/{run}/seed{seed}"
+        return [f"{self.results}/mlp/{job_subfolder(setting, run, seed)}"
                 for setting, run in (self.jobs if jobs is None else jobs) for seed in self.matrix.seeds[run]]
+
+    def job_keys(self) -> list[tuple[str, str, int]]:
+        """(setting, run, seed) of every training job, in the order of ``job_folders``."""
+        return [(setting, run, seed) for setting, run in self.jobs for seed in self.matrix.seeds[run]]
 
     def job_outputs(self, filename: str, jobs: list[tuple[str, str]] | None = None) -> list[str]:
         """The file ``filename`` of every (setting, run) job and seed."""

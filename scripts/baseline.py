@@ -1,4 +1,5 @@
-"""Stage baseline: fit one scikit-learn baseline, time it, score it on valid and test."""
+"""Stage baseline: fit one scikit-learn baseline, time it, score it on valid and test (and keep
+its prediction of every image, for comparisons paired over images)."""
 
 import time
 
@@ -8,6 +9,7 @@ from threadpoolctl import threadpool_limits
 from leanmlp.atomic import write_json
 from leanmlp.mining.inputs import load_training_inputs
 from leanmlp.nn.data_providers import scale_pixels
+from leanmlp.nn.predictions import class_dtype, prediction_key, save_predictions
 from leanmlp.seeding import stage_rng
 from leanmlp.stage import job_label, run_stage, stage_logger
 from leanmlp.study.baselines import describe, make_baseline
@@ -21,6 +23,7 @@ def load(path):
 def main(logger):
     name, threads, seed = snakemake.wildcards.model, snakemake.threads, snakemake.params.seed
     train_x, train_y = load(snakemake.input.train)
+    n_classes = int(train_y.max()) + 1
     if snakemake.params.train_size and snakemake.params.train_size < len(train_y):
         keep = np.sort(stage_rng(seed, "baseline-subsample").permutation(len(train_y))[:snakemake.params.train_size])
         train_x, train_y = train_x[keep], train_y[keep]
@@ -30,11 +33,14 @@ def main(logger):
         start = time.perf_counter()
         model.fit(train_x, train_y)
         fit_seconds = time.perf_counter() - start
-        scores = {}
+        scores, predictions = {}, {}
         for split in ("valid", "test"):
             x, y = load(snakemake.input[split])
-            scores[split] = float(np.mean(model.predict(x) == y))
+            predicted = model.predict(x).astype(class_dtype(max(n_classes, int(y.max()) + 1)))
+            predictions[prediction_key(split, "final")] = predicted
+            scores[split] = float(np.mean(predicted == y))
     logger.info("done: fit %.1f s, valid %.4f, test %.4f", fit_seconds, scores["valid"], scores["test"])
+    save_predictions(snakemake.output.predictions, predictions)
     write_json(snakemake.output.metrics, {"model": name, "label": describe(name), "fit_seconds": fit_seconds,
                                           "train_size": len(train_y), "threads": threads,
                                           "valid_acc": scores["valid"], "test_acc": scores["test"]})

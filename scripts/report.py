@@ -4,12 +4,15 @@ judged over seeds, the optimizer question settled with evidence, and how and whe
 import json
 import os
 import time
+from functools import cache
 from pathlib import Path
 
 import pandas as pd
 import yaml
 
-from leanmlp.atomic import write_text
+from leanmlp.atomic import atomic_path, write_text
+from leanmlp.mining.inputs import load_training_inputs
+from leanmlp.nn.predictions import load_predictions
 from leanmlp.provenance import cpu_model, provenance
 from leanmlp.report.reproduction import ReportInputs, prepare, render_report, report_context
 from leanmlp.report.tables import markdown_page, stage_times
@@ -26,13 +29,23 @@ def main(logger):
     histories = {}
     for history in params.histories:
         histories.setdefault((history["setting"], history["run"]), []).append(pd.read_csv(history["path"]))
-    baselines = {result["model"]: result for result in (json.loads(Path(p).read_text()) for p in inputs.baselines)}
+    baselines = {}
+    for path in map(Path, inputs.baselines):  # beside each result, the predictions it was scored by
+        result = json.loads(path.read_text())
+        baselines[result["model"]] = {**result, "predictions": load_predictions(path.with_suffix(".predictions.npz"))}
+    labels = {split: load_training_inputs(inputs[split])[1] for split in ("valid", "test")}
+    prediction_files = dict(zip(map(tuple, params.prediction_jobs), inputs.predictions, strict=True))
+    predictions = cache(lambda *job: load_predictions(prediction_files[job]) if job in prediction_files else None)
     report_inputs = ReportInputs(
         reference=yaml.safe_load(Path(inputs.reference).read_text()), jobs=pd.read_csv(inputs.jobs),
         split=json.loads(Path(inputs.split_summary).read_text()), class_counts=pd.read_csv(inputs.class_counts),
         pca=json.loads(Path(inputs.pca_summary).read_text()), memory=pd.read_csv(inputs.memory),
-        baselines=baselines, histories=histories, context=dict(params.items()))
+        baselines=baselines, histories=histories, context=dict(params.items()), predictions=predictions,
+        labels=labels)
     claims_table, comparisons, agreement, hypotheses_table = prepare(report_inputs)
+    for table, path in ((claims_table, snakemake.output.claims), (hypotheses_table, snakemake.output.hypotheses)):
+        with atomic_path(path) as tmp:
+            table.to_csv(tmp, index=False)
     made_by = provenance(snakemake.config)
     versions = ", ".join(f"{name} {version}" for name, version in made_by["versions"].items())
     header = {"written": time.strftime("%Y-%m-%d %H:%M %Z"), "provenance": made_by,

@@ -8,6 +8,7 @@ from leanmlp.atomic import atomic_path, write_json
 from leanmlp.deploy.model_io import save_model
 from leanmlp.mining.inputs import load_training_inputs
 from leanmlp.nn.fitting import progress_epochs, run_training, timing_summary
+from leanmlp.nn.predictions import save_predictions
 from leanmlp.nn.training import HISTORY_COLUMNS
 from leanmlp.provenance import describe, provenance
 from leanmlp.stage import job_label, run_stage, stage_logger
@@ -42,6 +43,7 @@ def main(logger):
         logger.warning("DIVERGED: %s (recorded; the tables will show it)", result.diverged_reason)
     with atomic_path(snakemake.output.history) as tmp:
         pd.DataFrame(result.history, columns=HISTORY_COLUMNS).to_csv(tmp, index=False)
+    save_predictions(snakemake.output.predictions, result.predictions)
     save_model(snakemake.output.model, model, characters, hyperparameters, result.best_params, pca,
                provenance=made_by)
     write_json(snakemake.output.metrics, {"setting": snakemake.wildcards.setting,

@@ -15,7 +15,7 @@ from leanmlp.exceptions import ConfigError
 from leanmlp.report.comparisons import Comparison, expand_comparisons, judged_row, reference_value, table_columns
 from leanmlp.report.reproduction import ReportInputs, paper_comparisons
 from leanmlp.report.tables import aggregate_seeds, paper_rows_table
-from leanmlp.study.claims import judge_claims, seed_summary
+from leanmlp.study.claims import Results, judge_claims, seed_summary
 from leanmlp.study.matrix import job_hyperparameters, mlp_settings, plan_matrix
 
 TARGETS = {"mean_distance": ["fraction0.94", "fraction0.893", "fraction0.82", "fraction0.7", "fraction0.5",
@@ -35,28 +35,38 @@ def planned(experiments):
     return matrix, mlp
 
 
+IMAGES = 200
+LABELS = {"valid": np.zeros(IMAGES, np.uint8), "test": np.zeros(IMAGES, np.uint8)}
+
+
 def fake_jobs(matrix, mlp):
-    """Per-seed results that depend only on a job's hyperparameters and seed, never its name."""
-    rows = []
+    """Per-seed results and per-image predictions that depend only on a job's hyperparameters
+    and seed, never its name: (jobs table, {(setting, run, seed): predictions})."""
+    rows, predictions = [], {}
     for run in matrix.runs:
         for setting in matrix.settings_of(run, mlp["default_settings"]):
             hyperparameters = job_hyperparameters(mlp["defaults"], mlp["settings"][setting], matrix.runs[run])
             for seed in matrix.seeds[run]:
                 rng = np.random.default_rng(zlib.crc32(repr((hyperparameters, seed)).encode()))
+                scores = {key: (rng.random(IMAGES) > rng.random()).astype(np.uint8)
+                          for key in ("valid_final", "test_final", "test_best")}
+                predictions[(setting, run, seed)] = scores
                 rows.append({"setting": setting, "run": run, "seed": seed, "diverged": bool(rng.random() < 0.05),
                              "description": run, "n_train": 1000, "n_features": 64, "epochs_run": 20,
                              **{measure: float(rng.random()) for measure in (
-                                 "final_train_acc", "final_train_running_acc", "final_valid_acc", "best_valid_acc",
-                                 "test_acc_final", "test_acc_best_valid", "seconds_total",
-                                 "seconds_per_epoch_median", "train_eval_seconds_median",
-                                 "late_over_early_epoch_seconds")},
+                                 "final_train_acc", "final_train_running_acc", "best_valid_acc", "seconds_total",
+                                 "seconds_per_epoch_median", "cpu_seconds_per_epoch_median",
+                                 "train_eval_seconds_median", "late_over_early_epoch_seconds")},
+                             **{measure: float(np.mean(scores[key] == 0)) for measure, key in (
+                                 ("final_valid_acc", "valid_final"), ("test_acc_final", "test_final"),
+                                 ("test_acc_best_valid", "test_best"))},
                              "best_valid_loss_epoch": int(rng.integers(1, 21))})
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows), predictions
 
 
 def report_inputs(experiments, reference):
     matrix, mlp = planned(experiments)
-    jobs = fake_jobs(matrix, mlp)
+    jobs, predictions = fake_jobs(matrix, mlp)
     run_settings = {run: matrix.settings_of(run, mlp["default_settings"]) for run in matrix.runs}
     run_inputs = {run: job_hyperparameters(mlp["defaults"], {}, matrix.runs[run])["input"] for run in matrix.runs}
     histories = {}
@@ -68,14 +78,20 @@ def report_inputs(experiments, reference):
               for name, n in (("train", 1000), ("valid", 200), ("test", 200))}
     memory = pd.DataFrame({"variant": VARIANTS, "memory": range(1000, 1000 + len(VARIANTS)),
                            "transform": 10, "share_of_raw": np.linspace(1, 0.2, len(VARIANTS))})
-    baselines = {name: {"model": name, "valid_acc": 0.5 + i / 100, "test_acc": 0.5, "fit_seconds": 1.0 + i}
+    baselines = {name: {"model": name, "valid_acc": 0.5 + i / 100, "test_acc": 0.5, "fit_seconds": 1.0 + i,
+                        "predictions": {"valid_final": (np.arange(IMAGES) % 100 >= 50 + i).astype(np.uint8)}}
                  for i, name in enumerate(BASELINES)}
     context = {"comparisons": matrix.comparisons, "tables": matrix.tables, "roles": matrix.roles,
                "run_settings": run_settings, "run_inputs": run_inputs, "data": {"stand_in": "digits"},
                "claims": matrix.claims, "settings": mlp["default_settings"]}
     inputs = ReportInputs(reference, jobs, {"splits": splits}, None, {"n_components": 6,
-                          "explained_variance_ratio": [0.2] * 10}, memory, baselines, histories, context)
+                          "explained_variance_ratio": [0.2] * 10}, memory, baselines, histories, context,
+                          lambda *job: predictions.get(job), LABELS)
     return inputs, matrix, mlp
+
+
+def claim_results(inputs):
+    return Results(inputs.jobs, inputs.predictions, inputs.labels, inputs.baselines)
 
 
 def renamed(experiments, rng):
@@ -140,9 +156,10 @@ def test_renaming_every_run_grid_and_role_and_shuffling_every_list_changes_nothi
         original, changed = paper_comparisons(inputs), paper_comparisons(other_inputs)
         assert len(original) > 150
         assert canonical(changed, mapping) == canonical(original, {})
-        claims = judge_claims(matrix.claims, inputs.jobs, matrix.roles, mlp["default_settings"])
-        other_claims = judge_claims(other_matrix.claims, other_inputs.jobs, other_matrix.roles,
+        claims = judge_claims(matrix.claims, claim_results(inputs), matrix.roles, mlp["default_settings"])
+        other_claims = judge_claims(other_matrix.claims, claim_results(other_inputs), other_matrix.roles,
                                     mlp["default_settings"])
+        assert (claims.verdict != "not run").sum() > 10  # the claims were judged, not all skipped
         assert canonical(other_claims.drop(columns="seeds"), mapping) == canonical(claims.drop(columns="seeds"), {})
         for table in ("table1", "table3", "table4"):
             columns = table_columns(other_matrix.comparisons, table)

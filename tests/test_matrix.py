@@ -31,7 +31,7 @@ def test_roles_resolve_to_runs_and_bring_their_seeds():
     # a target by its slug, and by its number
     assert matrix.roles["proportional_mean_distance"] == "table3_mean_distance-input~mean_distance.proportional0.5"
     assert matrix.roles["last_mean_distance"] == "table3_mean_distance-input~mean_distance.total50000"
-    assert matrix.seeds["h3x128"] == [0, 1, 2] and matrix.seeds["h1x32"] == [0]
+    assert matrix.seeds["h3x128"] == [0, 1, 2] and matrix.seeds["h1x64"] == [0]
     assert matrix.seeds[matrix.roles["record"]] == [0]
     # every claim's roles get at least 3 seeds in the paper's file
     for claim in matrix.claims:

@@ -22,9 +22,9 @@ def minimal_context(**changes):
     context = {
         "name": "t", "written": "now", "code": "commit x", "machine": "Machine: m.", "data": {"source": "s"},
         "split_sizes": {"train": 10, "valid": 5, "test": 5}, "quick": None, "epochs": 100, "paper_epochs": 100,
-        "seed_groups": [(3, 2)], "config_seeds": [0], "supported": 0, "n_verdicts": 0, "claim_level": None,
+        "seed_groups": [(3, 2)], "config_seeds": [0], "supported": 0, "n_verdicts": 0, "claim_family": None,
         "claims_overview": None, "best_setting": None, "agreement": None, "record": None, "claims": [],
-        "hypotheses": [], "hypothesis_level": None,
+        "hypotheses": [], "hypothesis_family": None,
         "train_column": {"tolerance": 0.03, "compared": 0, "far": []}, "setup": None,
         "verdict_counts": {"reproduced": 0, "close": 0, "differs": 0}, "n_findings": 0, "findings": "",
         "tables": [], "figures": [], "timing": pd.DataFrame()}

@@ -6,9 +6,12 @@ import statistics
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import numpy as np
+
 from leanmlp.exceptions import ConfigError
 from leanmlp.nn.models import MLP, MLPSpec
-from leanmlp.nn.training import TrainingResult, evaluate, make_learning_rule, train
+from leanmlp.nn.predictions import checkpoint_predictions, prediction_key
+from leanmlp.nn.training import TrainingResult, make_learning_rule, train
 from leanmlp.seeding import stage_rng
 
 ARCHITECTURE_KEYS = ("hidden", "activation", "dropout_keep", "dropout_after", "l1", "l2")
@@ -67,7 +70,8 @@ def fit_network(spec: MLPSpec, settings: RunSettings, train_data: tuple, valid_d
 
 def run_training(hyperparameters: dict, train_data: tuple, valid_data: tuple, test_data: tuple, n_classes: int,
                  seed: int, on_epoch: Callable | None = None) -> tuple[MLP, TrainingResult, dict]:
-    """Train one model; returns (model, TrainingResult, metrics dict).
+    """Train one model; returns (model, TrainingResult with its valid and test predictions at
+    the final and best-valid checkpoints, metrics dict).
 
     *_data are (inputs, labels); see ``fit_network`` for the seed.
     """
@@ -78,13 +82,13 @@ def run_training(hyperparameters: dict, train_data: tuple, valid_data: tuple, te
         if len(labels) and int(labels.max()) >= n_classes:
             raise ConfigError(f"{name} labels reach {int(labels.max())}, but there are {n_classes} classes")
     model, result = fit_network(spec, settings, train_data, valid_data, seed, on_epoch)
-    final_params = model.params.copy()
-    test_final = evaluate(model, *test_data)[1]
-    test_best = math.nan
-    if result.best_params is not None:
-        model.params[:] = result.best_params
-        test_best = evaluate(model, *test_data)[1]
-        model.params[:] = final_params
+    result.predictions = checkpoint_predictions(model, result.best_params,
+                                                {"valid": valid_data[0], "test": test_data[0]})
+
+    def test_accuracy(checkpoint: str) -> float:
+        predicted = result.predictions.get(prediction_key("test", checkpoint))
+        return math.nan if predicted is None else float(np.mean(predicted == test_data[1]))
+
     history = result.history
     seconds = [record["seconds"] for record in history]
     warm = history[1:] or history  # the first epoch also pays for first-call allocations
@@ -95,10 +99,11 @@ def run_training(hyperparameters: dict, train_data: tuple, valid_data: tuple, te
         "final_valid_acc": history[-1]["valid_acc"],
         "best_valid_acc": max(record["valid_acc"] for record in history),
         "best_valid_loss_epoch": result.best_epoch,
-        "test_acc_final": test_final,
-        "test_acc_best_valid": test_best,
+        "test_acc_final": test_accuracy("final"),
+        "test_acc_best_valid": test_accuracy("best"),
         "seconds_total": sum(seconds),
         "seconds_per_epoch_median": statistics.median(record["seconds"] for record in warm),
+        "cpu_seconds_per_epoch_median": statistics.median(record["cpu_seconds"] for record in warm),
         "first_epoch_seconds": seconds[0],
         "train_eval_seconds_median": statistics.median(record["train_eval_seconds"] for record in warm),
         "late_over_early_epoch_seconds": late_over_early(seconds),

@@ -21,7 +21,11 @@ class TrainingResult:
     training split after the epoch, like valid_*; train_loss includes the weight penalty.
     train_running_loss/acc are the running means over the epoch's batches with dropout active
     (free, but biased low for dropout models). seconds is the whole epoch, evaluations included;
+    cpu_seconds the same epoch in this process's CPU time, which other work sharing the machine
+    barely moves (it takes turns on the cores; it does not make this process compute more);
     train_eval_seconds is the evaluation-mode train pass alone.
+    predictions: per-image predicted classes (see ``leanmlp.nn.predictions``), when the caller
+    asked for them.
     """
 
     history: list = field(default_factory=list)
@@ -29,10 +33,11 @@ class TrainingResult:
     best_params: np.ndarray | None = None
     diverged: bool = False
     diverged_reason: str | None = None
+    predictions: dict = field(default_factory=dict)
 
 
 HISTORY_COLUMNS = ("epoch", "train_loss", "train_acc", "valid_loss", "valid_acc",
-                   "train_running_loss", "train_running_acc", "seconds", "train_eval_seconds")
+                   "train_running_loss", "train_running_acc", "seconds", "cpu_seconds", "train_eval_seconds")
 
 
 def evaluate(model: MLP, inputs: np.ndarray, labels: np.ndarray, batch_size: int = 2000) -> tuple[float, float]:
@@ -88,7 +93,7 @@ def train(model: MLP, learning_rule: GradientDescent, train_data: tuple, valid_d
     result = TrainingResult()
     best_valid_loss = math.inf
     for epoch in range(1, epochs + 1):
-        start = time.perf_counter()
+        start, cpu_start = time.perf_counter(), time.process_time()
         penalty_before = model.penalty()
         data_loss, running_acc = train_epoch(model, learning_rule, provider)
         penalty = model.penalty()
@@ -104,7 +109,8 @@ def train(model: MLP, learning_rule: GradientDescent, train_data: tuple, valid_d
         record = {"epoch": epoch, "train_loss": train_loss, "train_acc": train_acc,
                   "valid_loss": valid_loss, "valid_acc": valid_acc,
                   "train_running_loss": running_loss, "train_running_acc": running_acc,
-                  "seconds": time.perf_counter() - start, "train_eval_seconds": eval_seconds}
+                  "seconds": time.perf_counter() - start, "cpu_seconds": time.process_time() - cpu_start,
+                  "train_eval_seconds": eval_seconds}
         result.history.append(record)
         if on_epoch is not None:
             on_epoch(record)

@@ -251,7 +251,8 @@ def run_summary(comparison: Comparison, data: ComparisonData, setting: str, run:
     values, diverged = per_seed(data.jobs, setting, run, ours["measure"])
     if comparison.kind == "fact":  # a yes/no measure said in words
         return {"mean": divergence_text(diverged), "n": len(diverged)}
-    return {**seed_summary(values.dropna()), "diverged": int(diverged.sum()), "runs": len(diverged)}
+    return {**seed_summary(values.dropna(), positive=comparison.kind == "ratio"), "diverged": int(diverged.sum()),
+            "runs": len(diverged)}
 
 
 def sources(comparison: Comparison, data: ComparisonData) -> list[tuple[str, object, dict]]:

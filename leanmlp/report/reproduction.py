@@ -7,8 +7,8 @@ in the template, the numbers and their judgement here.
 """
 
 import math
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import jinja2
@@ -28,8 +28,10 @@ from leanmlp.report.comparisons import (
 )
 from leanmlp.report.tables import markdown_table
 from leanmlp.study.claims import (
+    FAMILY_ALPHA,
     SUPPORTED,
-    FixedResults,
+    Claim,
+    Results,
     interval_text,
     judge_claims,
     per_seed,
@@ -110,7 +112,8 @@ class ReportInputs:
     histories : {(setting, run): [history DataFrame per seed]} of the runs comparisons read an
     epoch of; context : the rule's params as a dict (name, data, quick, seeds, run_seeds,
     epochs, settings, roles, claims, comparisons, tables, run_settings, run_inputs,
-    record_settings)
+    record_settings); predictions : (setting, run, seed) -> that job's per-image predictions;
+    labels : {split: labels} of the images they score
     """
 
     reference: dict
@@ -122,6 +125,8 @@ class ReportInputs:
     baselines: dict
     histories: dict
     context: dict
+    predictions: Callable = lambda *job: None
+    labels: dict = field(default_factory=dict)
 
 
 def paper_comparisons(inputs: ReportInputs, facts: dict | None = None) -> pd.DataFrame:
@@ -199,19 +204,28 @@ def record_runs(inputs: ReportInputs, majority_share: float) -> dict | None:
             "seeds": sum(r["valid"]["n"] for r in records)}
 
 
-def claim_value_text(row: Mapping, claim: dict) -> str:
-    """A claim's number as a reader wants it: the interval over seeds, a relative change in
-    percent, or for divergence and diverged runs the plain count or note."""
-    if claim.get("measure") == "diverged" or row["verdict"] == "diverged":
+def claim_value_text(row: Mapping, claim: Claim) -> str:
+    """A claim's number as a reader wants it: the estimate with its interval, a relative change
+    in percent, or for diverged runs the note; a divergence count with its exact bounds."""
+    if row["verdict"] == "diverged":
         return row["note"]
-    compared = any(key in claim for key in ("minus", "relative_to", "minus_best_baseline"))
-    return interval_text(row, percent="relative_to" in claim, signed=compared)
+    if claim.measure == "diverged":
+        count = f"{round(row['mean'] * row['n'])} of {row['n']} seeds diverged"
+        if missing(row.get("ci_low")):
+            return count
+        bounds = f"rate between {row['ci_low']:.2f} and {row['ci_high']:.2f}"
+        return f"{count} ({bounds}: exact {100 * row['level']:.3g}% bounds)"
+    return interval_text(row, percent=claim.relative, signed=claim.compared)
 
 
-def judged_claims(claims_table: pd.DataFrame, claims: list[dict]) -> list[dict]:
+def parsed(declarations: list[dict]) -> dict[str, Claim]:
+    return {declaration["id"]: Claim.parse(declaration) for declaration in declarations}
+
+
+def judged_claims(claims_table: pd.DataFrame, declarations: list[dict]) -> list[dict]:
     """Each claim with its rows per setting: {id, paper, quantity, threshold, rows: [{setting,
     verdict, value, note}]}, in the declared order."""
-    by_id = {claim["id"]: claim for claim in claims}
+    by_id = parsed(declarations)
     judged = []
     for claim_id, rows in claims_table.groupby("id", sort=False):
         claim = by_id[claim_id]
@@ -220,16 +234,26 @@ def judged_claims(claims_table: pd.DataFrame, claims: list[dict]) -> list[dict]:
         for _, row in rows.iterrows():
             value = claim_value_text(row, claim)
             lines.append({"setting": row["setting"], "verdict": verdict_text(row), "value": value,
-                          "note": row["note"] if row["note"] and row["note"] != value else ""})
-        judged.append({"id": claim_id, "paper": claim["paper"], "quoted": claim.get("quoted", False),
-                       "anomaly": claim.get("anomaly"),
+                          "note": "" if row["note"] == value else row["note"]})
+        judged.append({"id": claim_id, "paper": claim.paper, "quoted": claim.quoted, "anomaly": claim.anomaly,
+                       "exploratory": claim.exploratory,
                        "quantity": first["quantity"], "threshold": first["threshold"], "rows": lines})
     return judged
 
 
-def claims_overview(claims_table: pd.DataFrame, claims: list[dict]) -> pd.DataFrame:
+def family_summary(table: pd.DataFrame | None) -> dict | None:
+    """How a list's verdicts were tested together: {tests, first_level, alpha}."""
+    if table is None or not len(table):
+        return None
+    tested = table[table.test_level.notna() & (table.exploratory != True)]  # noqa: E712 (NaN-safe)
+    return {"tests": len(tested), "alpha": FAMILY_ALPHA,
+            "first_level": float(tested.test_level.min()) if len(tested) else None,
+            "exploratory": int((table.exploratory == True).sum())}  # noqa: E712
+
+
+def claims_overview(claims_table: pd.DataFrame, declarations: list[dict]) -> pd.DataFrame:
     """One line per claim and setting: the table a reader scans first."""
-    by_id = {claim["id"]: claim for claim in claims}
+    by_id = parsed(declarations)
     return pd.DataFrame({
         "claim": [f"`{i}`" for i in claims_table.id], "setting": claims_table.setting,
         "verdict": [verdict_text(row) for _, row in claims_table.iterrows()],
@@ -296,7 +320,7 @@ def report_context(inputs: ReportInputs, claims_table: pd.DataFrame, comparisons
         "seed_groups": seed_groups(ctx["run_seeds"]), "config_seeds": ctx["seeds"],
         "supported": int((claims_table.verdict == SUPPORTED).sum()) if len(claims_table) else 0,
         "n_verdicts": len(claims_table),
-        "claim_level": float(claims_table.level.iloc[0]) if len(claims_table) else None,
+        "claim_family": family_summary(claims_table),
         "claims_overview": claims_overview(claims_table, ctx["claims"]) if len(claims_table) else None,
         "best_setting": best_setting(comparisons, agreement),
         "agreement": markdown_table(agreement.reset_index(), floatfmt=".4f") if len(agreement) else None,
@@ -304,8 +328,7 @@ def report_context(inputs: ReportInputs, claims_table: pd.DataFrame, comparisons
         "claims": judged_claims(claims_table, ctx["claims"]) if len(claims_table) else [],
         "hypotheses": judged_claims(hypotheses_table, ctx.get("hypotheses", []))
         if hypotheses_table is not None and len(hypotheses_table) else [],
-        "hypothesis_level": float(hypotheses_table.level.iloc[0])
-        if hypotheses_table is not None and len(hypotheses_table) else None,
+        "hypothesis_family": family_summary(hypotheses_table),
         "train_column": train_column(findings),
         "setup": comparisons_markdown(setup) if len(setup) else None,
         "verdict_counts": verdict_counts(findings), "n_findings": len(findings),
@@ -328,15 +351,15 @@ def render_report(context: dict) -> str:
 def prepare(inputs: ReportInputs) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """The judged claims, the comparisons, the per-setting agreement and the judged hypotheses."""
     ctx = inputs.context
-    sizes = {name: split["n_samples"] for name, split in inputs.split["splits"].items()}
     facts = data_facts(inputs.split, inputs.pca, inputs.memory)
-    fixed = FixedResults(inputs.baselines, run_facts(facts, ctx["run_inputs"]))
-    claims_table = judge_claims(ctx["claims"], inputs.jobs, ctx["roles"], ctx["settings"], sizes, fixed)
+    results = Results(inputs.jobs, inputs.predictions, inputs.labels, inputs.baselines,
+                      run_facts(facts, ctx["run_inputs"]))
+    claims_table = judge_claims(ctx["claims"], results, ctx["roles"], ctx["settings"])
     names = {**{run: run for run in ctx["run_settings"]}, **ctx["roles"]}
     # a hypothesis is judged under the settings it names, else under every setting of its run
     hypotheses = [{**h, "settings": h.get("settings", ctx["run_settings"][names[h["of"]]])}
                   for h in ctx.get("hypotheses", [])]
-    hypotheses_table = judge_claims(hypotheses, inputs.jobs, names, ctx["settings"], sizes, fixed)
+    hypotheses_table = judge_claims(hypotheses, results, names, ctx["settings"])
     comparisons = paper_comparisons(inputs, facts)
     agreement = setting_agreement(comparisons)
     return claims_table, comparisons, agreement, hypotheses_table

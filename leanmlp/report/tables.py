@@ -66,7 +66,8 @@ def markdown_table(frame: pd.DataFrame, **options: object) -> str:
 
 MEASURES = ("final_train_acc", "final_train_running_acc", "final_valid_acc", "best_valid_acc",
             "test_acc_final", "test_acc_best_valid", "seconds_total", "seconds_per_epoch_median",
-            "train_eval_seconds_median", "late_over_early_epoch_seconds", "best_valid_loss_epoch")
+            "cpu_seconds_per_epoch_median", "train_eval_seconds_median", "late_over_early_epoch_seconds",
+            "best_valid_loss_epoch")
 
 
 def aggregate_seeds(jobs: pd.DataFrame) -> pd.DataFrame:

@@ -1,58 +1,53 @@
-"""The paper's claims judged on our runs, with the uncertainty the seeds and the test set allow.
+"""The paper's claims judged on our runs, with the power the seeds and the images hold.
 
-A claim (declared in the experiments file) names a measure, the role whose runs it is
-measured on, optionally a second role it is compared with (difference or relative change,
-``pairing: paired`` by seed where the seeds really pair the runs, else ``unpaired``), and a
-threshold: ``above``, ``below``, or ``within`` a margin of the paper's own figure. Per optimizer
-setting it gets the mean, the standard deviation over seeds and an interval, and one verdict:
+A claim (declared in the experiments file, parsed once into a ``Claim``) names a measure, the
+role whose runs it is measured on, optionally what it is compared with (a second role: a
+difference, ``pairing: paired`` by seed where the seeds start from the same weights, or a
+relative change; or a scikit-learn baseline), and a ``Threshold``: above, below, or within a
+margin. Per optimizer setting it gets an estimate, its uncertainty and one verdict:
 
-- supported / not supported: the whole interval lies on the claimed side of the threshold (or
-  within the margin), or wholly on the other (with one seed, the single value decides, and the
-  verdict says it is a single-seed indication);
-- inconclusive: the interval straddles the threshold; the row then says the smallest effect its
-  seeds and test set could have detected; for divergence, some seeds diverged and some did not;
-- not run: a run it needs has no result (never decided by a NaN);
-- diverged: a run it measures diverged, so its accuracy or time says nothing.
+- an accuracy is the mean of a seeds x images table of 0/1 scores read from the jobs'
+  predictions files, every model scored on the same images; its standard error comes from
+  the seeds and the images crossed (``leanmlp.study.paired``), so what two models share image
+  by image cancels in their difference;
+- a time, an epoch count or another per-seed number is judged over its seeds alone (a time
+  on the log scale: a relative change is a ratio);
+- each verdict is a one-sided test in the direction the estimate lies: ``above``/``below``
+  claims test the claimed side against the threshold, ``within`` claims need both one-sided
+  tests (TOST); divergence counts are judged by exact binomial tests;
+- the verdicts read together (the claims; apart from them the hypotheses) share Holm's
+  step-down at a 5% familywise level; exploratory hypotheses (declared after their runs were
+  seen) are each tested at 5% alone and marked so; an exact size and a single seed stand
+  outside any family.
 
-Two more kinds compare with results no seed varies: ``minus_best_baseline`` subtracts the best
-scikit-learn baseline's result (one fit; its split's sampling error is added), and a ``fact``
-claim compares two training sets' sizes, which are exact (no interval: the value decides).
-
-The interval holds two sources of uncertainty: the spread over seeds, and the sampling error
-of the split an accuracy is measured on (binomial, p(1 - p) / n, added for each model; the
-same images score every seed, so more seeds do not shrink it). Its level is corrected for the
-number of verdicts read together (Bonferroni: each is a 1 - 0.05 / m interval).
+supported / not supported: the test rejects the claim's opposite / the claim; inconclusive:
+neither (the row says what would decide it); not run: a run it needs has no result (never a
+verdict from a NaN); diverged: a run it measures diverged, so its accuracy says nothing.
+The interval shown beside a verdict is the two-sided one of its test's level (1 - 2 x the
+Holm level), so supported means the whole interval lies on the claimed side.
 """
 
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 from scipy import stats
 
+from leanmlp.study.paired import Estimate, binomial_bounds, binomial_p_values, crossed_estimate, holm, t_p_values
+
 SUPPORTED, NOT_SUPPORTED, INCONCLUSIVE = "supported", "not supported", "inconclusive"
 NOT_RUN, DIVERGED = "not run", "diverged"
-FAMILY_ALPHA = 0.05  # the chance, over all verdicts read together, that any interval misses
-POWER = 0.8  # for the smallest effect an inconclusive verdict could have detected
-
-# The split whose images an accuracy is measured on, for its binomial sampling error.
-MEASURED_ON = {"final_train_acc": ("train",), "final_valid_acc": ("valid",), "best_valid_acc": ("valid",),
-               "test_acc_final": ("test",), "test_acc_best_valid": ("test",),
-               "generalisation_gap": ("train", "valid")}
-SPLIT_ACCURACY = {"train": "final_train_acc", "valid": "final_valid_acc"}  # the accuracies of the gap
-BASELINE_MEASURED_ON = {"valid_acc": "valid", "test_acc": "test"}  # a baseline's result keys
+FAMILY_ALPHA = 0.05  # the chance, over all verdicts of a family, that any one of them is wrong
 EVERY_SETTING = "every setting"  # the setting column of a fact claim: sizes do not depend on the optimizer
 
-
-@dataclass
-class FixedResults:
-    """Results that no seed varies. baselines: {model: result dict}; facts: {fact: {run: value}},
-    a number of each run's training set (its size in MB, say)."""
-
-    baselines: dict = field(default_factory=dict)
-    facts: dict = field(default_factory=dict)
+# Accuracies read image by image from a job's predictions: (split, checkpoint). The gap is the
+# train accuracy (one number per seed) minus the valid scores.
+PER_IMAGE = {"final_valid_acc": ("valid", "final"), "test_acc_final": ("test", "final"),
+             "test_acc_best_valid": ("test", "best"), "generalisation_gap": ("valid", "final")}
+ACCURACIES = {*PER_IMAGE, "final_train_acc", "best_valid_acc"}
+BASELINE_KEYS = {"valid_acc": "valid", "test_acc": "test"}  # a baseline's result key -> its split
 
 # Measures computed from the per-seed results rather than read from them.
 DERIVED_MEASURES = {
@@ -61,8 +56,165 @@ DERIVED_MEASURES = {
 }
 
 
-def seed_summary(values: Iterable[float]) -> dict:
-    """n, mean, standard deviation (ddof 1) and the 95% t-interval of per-seed values.
+@dataclass(frozen=True)
+class Threshold:
+    """Where the claim holds: above ``low``, below ``high``, or strictly between (within)."""
+
+    low: float = -math.inf
+    high: float = math.inf
+    centre: float | None = None  # a `within` claim's figure
+
+    @classmethod
+    def parse(cls, declaration: Mapping) -> "Threshold":
+        if "within" in declaration:
+            centre, margin = declaration["within"]["of"], declaration["within"]["margin"]
+            return cls(centre - margin, centre + margin, centre)
+        if "above" in declaration:
+            return cls(low=declaration["above"])
+        return cls(high=declaration["below"])
+
+    @property
+    def both_sides(self) -> bool:
+        return math.isfinite(self.low) and math.isfinite(self.high)
+
+    def holds(self, value: float) -> bool:
+        return self.low < value < self.high
+
+    def on_log_scale(self) -> "Threshold":
+        """The same threshold on a relative change, as a log ratio."""
+        log = lambda value: math.log1p(value) if value > -1 else -math.inf  # noqa: E731
+        return Threshold(log(self.low), log(self.high), None if self.centre is None else log(self.centre))
+
+    def distance(self, value: float) -> float:
+        """How far ``value`` lies from the nearest bound that decides it."""
+        return min(abs(value - bound) for bound in (self.low, self.high) if math.isfinite(bound))
+
+    def text(self, relative: bool) -> str:
+        """'> 0', '< -1%', or 'within 10 points of -46.8%'."""
+        def shown(value: float) -> str:
+            return f"{100 * value:g}%" if relative else f"{value:g}"
+
+        if self.both_sides:
+            margin = (self.high - self.low) / 2
+            return f"within {100 * margin:g} points of {shown(self.centre)}" if relative else \
+                f"within {margin:g} of {shown(self.centre)}"
+        return f"> {shown(self.low)}" if math.isfinite(self.low) else f"< {shown(self.high)}"
+
+
+@dataclass(frozen=True)
+class Claim:
+    """One declared claim or hypothesis, parsed once. ``other`` is the role compared with
+    (minus or relative_to); ``baseline`` a scikit-learn model's name or 'best'."""
+
+    id: str
+    paper: str
+    quoted: bool
+    of: str
+    threshold: Threshold
+    measure: str | None = None
+    fact: str | None = None
+    other: str | None = None
+    relative: bool = False
+    paired: bool = False
+    baseline: str | None = None
+    baseline_key: str | None = None
+    settings: tuple[str, ...] | None = None
+    anomaly: str | None = None
+    exploratory: bool = False
+
+    @classmethod
+    def parse(cls, declaration: Mapping) -> "Claim":
+        baseline = ("best", declaration["minus_best_baseline"]) if "minus_best_baseline" in declaration else \
+            (declaration["minus_baseline"]["model"], declaration["minus_baseline"]["result"]) \
+            if "minus_baseline" in declaration else (None, None)
+        settings = declaration.get("settings")
+        return cls(id=declaration["id"], paper=declaration["paper"], quoted=declaration.get("quoted", False),
+                   of=declaration["of"], threshold=Threshold.parse(declaration),
+                   measure=declaration.get("measure"), fact=declaration.get("fact"),
+                   other=declaration.get("minus", declaration.get("relative_to")),
+                   relative="relative_to" in declaration, paired=declaration.get("pairing") == "paired",
+                   baseline=baseline[0], baseline_key=baseline[1],
+                   settings=tuple(settings) if settings else None, anomaly=declaration.get("anomaly"),
+                   exploratory=declaration.get("exploratory", False))
+
+    @property
+    def compared(self) -> bool:
+        return self.other is not None or self.baseline is not None
+
+    def quantity_text(self, roles: Mapping[str, str]) -> str:
+        """What the claim measures, in words."""
+        text = f"{self.measure or self.fact} of {self.of} (`{roles[self.of]}`)"
+        if self.fact:
+            pairing = "exact (a size: no seeds, no sampling)"
+        elif self.paired:
+            pairing = "paired by seed and image"
+        elif self.measure in PER_IMAGE:
+            pairing = "paired by image; the two runs' seeds start from unrelated weights"
+        else:
+            pairing = "unpaired: one number per seed, the seeds of the two runs unrelated"
+        if self.other and not self.relative:
+            text += f" − the same of {self.other} (`{roles[self.other]}`), {pairing}"
+        elif self.other:
+            text += f" ÷ the same of {self.other} (`{roles[self.other]}`) − 1, {pairing}"
+            if not self.fact:
+                text += " (judged on the log ratio, so it stays above −100%)"
+        elif self.baseline:
+            which = "the best scikit-learn baseline" if self.baseline == "best" else f"baseline {self.baseline}"
+            text += f" − {self.baseline_key} of {which} (one fit, paired by image)"
+        return text
+
+
+@dataclass
+class Results:
+    """What the claims are judged on.
+
+    jobs : one row per (setting, run, seed), as tables/mlp_jobs.csv
+    predictions : (setting, run, seed) -> that job's predictions arrays (see
+        ``leanmlp.nn.predictions``), e.g. a loader of its file; None where there are none
+    labels : {split: labels} of the images the predictions score
+    baselines : {model: result dict}, with its predictions under 'predictions' where kept
+    facts : {fact: {run: value}}, exact numbers of each run's training set (sizes in MB)
+    """
+
+    jobs: pd.DataFrame
+    predictions: Callable[[str, str, int], Mapping[str, np.ndarray] | None] = lambda *job: None
+    labels: Mapping[str, np.ndarray] = field(default_factory=dict)
+    baselines: Mapping[str, dict] = field(default_factory=dict)
+    facts: Mapping[str, Mapping[str, float]] = field(default_factory=dict)
+
+    def per_seed(self, setting: str, run: str, measure: str) -> tuple[pd.Series, pd.Series]:
+        return per_seed(self.jobs, setting, run, measure)
+
+    def scores(self, setting: str, run: str, seeds: Iterable[int], measure: str) -> np.ndarray | None:
+        """The seeds x images table of a per-image measure (None without predictions)."""
+        split, checkpoint = PER_IMAGE[measure]
+        rows = []
+        for seed in seeds:
+            arrays = self.predictions(setting, run, int(seed))
+            key = f"{split}_{checkpoint}"
+            if arrays is None or key not in arrays or split not in self.labels:
+                return None
+            if len(arrays[key]) != len(self.labels[split]):
+                raise Unjudged(NOT_RUN, f"the predictions of `{run}` seed {seed} score {len(arrays[key])} {split} "
+                                        f"images, the split has {len(self.labels[split])} (rerun its training)")
+            rows.append(arrays[key] == self.labels[split])
+        table = np.array(rows, dtype=np.float64)
+        if measure == "generalisation_gap":
+            train = self.per_seed(setting, run, "final_train_acc")[0]
+            table = train.loc[list(seeds)].to_numpy()[:, None] - table
+        return table
+
+    def baseline_scores(self, model: str, key: str) -> np.ndarray | None:
+        split = BASELINE_KEYS[key]
+        predicted = self.baselines[model].get("predictions", {}).get(f"{split}_final")
+        return None if predicted is None or split not in self.labels else \
+            (predicted == self.labels[split]).astype(np.float64)[None, :]
+
+
+def seed_summary(values: Iterable[float], positive: bool = False) -> dict:
+    """n, mean, standard deviation (ddof 1) and the 95% t-interval of per-seed values; for a
+    quantity that is positive by nature (a duration, a size: ``positive``) the interval is taken
+    on the log scale, so it never reaches below zero.
 
     With one value the spread and interval are NaN: one seed says nothing about them.
     """
@@ -74,38 +226,13 @@ def seed_summary(values: Iterable[float]) -> dict:
     if n == 1:
         return {"n": 1, "mean": mean, "std": math.nan, "ci_low": math.nan, "ci_high": math.nan}
     std = float(values.std(ddof=1))
-    half = float(stats.t.ppf(0.975, n - 1)) * std / math.sqrt(n)
-    return {"n": n, "mean": mean, "std": std, "ci_low": mean - half, "ci_high": mean + half}
-
-
-def binomial_variance(accuracy: float, n_images: int) -> float:
-    """The sampling variance of an accuracy measured on ``n_images`` images."""
-    return accuracy * (1 - accuracy) / n_images
-
-
-def combined_interval(mean: float, seed_parts: list[tuple[float, int]], fixed_variance: float,
-                      level: float) -> tuple[float, float, float, float]:
-    """An interval around ``mean`` whose variance adds the seeds' and a known (sampling) part.
-
-    seed_parts : [(standard deviation over seeds, number of seeds)], one per group of seeds
-        (one for a paired difference or a single role, two for an unpaired comparison)
-    fixed_variance : variance known without estimating it (the split's binomial sampling)
-    The degrees of freedom are Welch-Satterthwaite's (only the seeds' part is estimated).
-    Returns (low, high, standard error, degrees of freedom).
-    """
-    estimated = [std ** 2 / n for std, n in seed_parts]
-    variance = sum(estimated) + fixed_variance
-    se = math.sqrt(variance)
-    denominator = sum(part ** 2 / (n - 1) for part, (_, n) in zip(estimated, seed_parts, strict=True))
-    df = variance ** 2 / denominator if denominator > 0 else math.inf
-    half = float(stats.t.ppf(1 - (1 - level) / 2, df)) * se
-    return mean - half, mean + half, se, df
-
-
-def detectable_effect(se: float, df: float, level: float, power: float = POWER) -> float:
-    """The smallest true distance from a threshold that an interval of this standard error
-    would have found at ``level`` with ``power``: what an inconclusive verdict could have told."""
-    return (float(stats.t.ppf(1 - (1 - level) / 2, df)) + float(stats.t.ppf(power, df))) * se
+    quantile = float(stats.t.ppf(0.975, n - 1)) / math.sqrt(n)
+    if positive and (values > 0).all():
+        logs = np.log(values)
+        half = quantile * float(logs.std(ddof=1))
+        return {"n": n, "mean": mean, "std": std, "ci_low": math.exp(logs.mean() - half),
+                "ci_high": math.exp(logs.mean() + half)}
+    return {"n": n, "mean": mean, "std": std, "ci_low": mean - quantile * std, "ci_high": mean + quantile * std}
 
 
 def per_seed(jobs: pd.DataFrame, setting: str, run: str, measure: str) -> tuple[pd.Series, pd.Series]:
@@ -118,221 +245,230 @@ def per_seed(jobs: pd.DataFrame, setting: str, run: str, measure: str) -> tuple[
     return values, rows.diverged.astype(bool)
 
 
-def holds(value: float, claim: dict) -> bool:
-    if "within" in claim:
-        return abs(value - claim["within"]["of"]) < claim["within"]["margin"]
-    return value > claim["above"] if "above" in claim else value < claim["below"]
+def best_baseline(key: str, baselines: Mapping[str, dict]) -> str:
+    """The baseline with the highest ``key`` (ties: the first by name)."""
+    return max(sorted(baselines), key=lambda name: baselines[name][key])
 
 
-def interval_verdict(low: float, high: float, claim: dict) -> str:
-    """supported if the whole interval holds the claim, not supported if none of it does."""
-    if "within" in claim:
-        centre, margin = claim["within"]["of"], claim["within"]["margin"]
-        if centre - margin < low and high < centre + margin:
-            return SUPPORTED
-        return NOT_SUPPORTED if high <= centre - margin or low >= centre + margin else INCONCLUSIVE
-    ends = [holds(low, claim), holds(high, claim)]
-    return SUPPORTED if all(ends) else NOT_SUPPORTED if not any(ends) else INCONCLUSIVE
+@dataclass
+class Judged:
+    """One verdict in the making: its row, and the p-values its family's step-down reads
+    (None for a verdict outside any family: exact, single seed, not run, diverged)."""
+
+    row: dict
+    p_support: float | None = None
+    p_refute: float | None = None
+    estimate: Estimate | None = None
+    divergence: tuple[int, int] | None = None  # (diverged, seeds)
+
+    @property
+    def p_value(self) -> float:
+        return min(self.p_support, self.p_refute)
 
 
-def threshold_text(claim: dict) -> str:
-    """'> 0.84', '< -30%', or 'within 10 points of -46.8%' for a relative change."""
-    relative = "relative_to" in claim
+class Unjudged(Exception):
+    """A claim that gets no test: its verdict (not run, diverged) and why."""
 
-    def shown(value: float) -> str:
-        return f"{100 * value:g}%" if relative else f"{value:g}"
-
-    if "within" in claim:
-        margin = claim["within"]["margin"]
-        return f"within {100 * margin:g} points of {shown(claim['within']['of'])}" if relative else \
-            f"within {margin:g} of {shown(claim['within']['of'])}"
-    sign, value = (">", claim["above"]) if "above" in claim else ("<", claim["below"])
-    return f"{sign} {shown(value)}"
+    def __init__(self, verdict: str, note: str):
+        super().__init__(note)
+        self.verdict, self.note = verdict, note
 
 
-def quantity_text(claim: dict, roles: dict[str, str]) -> str:
-    """What the claim measures, in words: 'test_acc_final of best_pca − best_raw (paired by seed)'."""
-    text = f"{claim.get('measure', claim.get('fact'))} of {claim['of']} (`{roles[claim['of']]}`)"
-    if "fact" in claim:
-        pairing = "exact (a size: no seeds, no sampling)"
-    elif claim.get("pairing") == "paired":
-        pairing = "paired by seed"
-    else:
-        pairing = "unpaired: the seeds of the two runs start from unrelated weights"
-    if "minus" in claim:
-        text += f" − the same of {claim['minus']} (`{roles[claim['minus']]}`), {pairing}"
-    elif "minus_best_baseline" in claim:
-        text += (f" − {claim['minus_best_baseline']} of the best scikit-learn baseline (one fit; "
-                 "its split's sampling error added)")
-    elif "relative_to" in claim:
-        text += f" ÷ the same of {claim['relative_to']} (`{roles[claim['relative_to']]}`) − 1, {pairing}"
-        if "fact" not in claim:
-            text += " (geometric means; the interval is taken on the log ratios, so it stays above −100%)"
-    return text
-
-
-def unjudged(result: dict, verdict: str, note: str) -> dict:
-    """A claim result without a value: not run, or diverged."""
-    return {**result, **seed_summary([]), "verdict": verdict, "note": note}
-
-
-def sampling_variance(claim: dict, jobs: pd.DataFrame, setting: str, runs: list[str],
-                      sizes: dict[str, int] | None) -> float:
-    """The binomial variance of the split(s) an accuracy claim is measured on, added for every
-    run it compares (as if their errors were independent: conservative for a difference measured
-    on the same images). Zero for times, divergence, or without split sizes."""
-    if not sizes or claim["measure"] not in MEASURED_ON or "relative_to" in claim:
-        return 0.0
-    splits = MEASURED_ON[claim["measure"]]
-    total = 0.0
-    for run in runs:
-        for split in splits:
-            column = claim["measure"] if len(splits) == 1 else SPLIT_ACCURACY[split]
-            accuracy = float(per_seed(jobs, setting, run, column)[0].mean())
-            total += binomial_variance(accuracy, sizes[split])
-    return total
-
-
-
-def judge_fact(claim: dict, roles: dict[str, str], facts: dict, result: dict) -> dict:
+def judge_fact(claim: Claim, results: Results, roles: Mapping[str, str], row: dict) -> Judged:
     """A claim on an exact number of two runs' training sets: the value alone decides."""
-    values = facts.get(claim["fact"], {})
-    runs = [roles[claim[key]] for key in ("of", "minus", "relative_to") if key in claim]
+    values = results.facts.get(claim.fact, {})
+    runs = [roles[name] for name in (claim.of, claim.other) if name]
     missing = [run for run in runs if run not in values]
     if missing:
-        return unjudged(result, NOT_RUN, f"no {claim['fact']} for `{missing[0]}`")
-    of = values[runs[0]]
-    value = of / values[runs[1]] - 1 if "relative_to" in claim else of - values[runs[1]] if "minus" in claim else of
-    return {**result, **seed_summary([value]), "exact": True,
-            "verdict": SUPPORTED if holds(value, claim) else NOT_SUPPORTED,
-            "note": f"exact: {' against '.join(f'{values[run]:.4g}' for run in runs)} ({claim['fact']})"}
+        raise Unjudged(NOT_RUN, f"no {claim.fact} for `{missing[0]}`")
+    first = values[runs[0]]
+    value = first / values[runs[1]] - 1 if claim.relative else first - values[runs[1]] if claim.other else first
+    row.update(seed_summary([value]), exact=True, verdict=SUPPORTED if claim.threshold.holds(value) else NOT_SUPPORTED,
+               note=f"exact: {' against '.join(f'{values[run]:.4g}' for run in runs)} ({claim.fact})")
+    return Judged(row)
 
 
-def best_baseline(key: str, baselines: dict[str, dict]) -> tuple[str, float]:
-    """(model, value) of the baseline with the highest ``key`` (ties: the first by name)."""
-    model = max(sorted(baselines), key=lambda name: baselines[name][key])
-    return model, float(baselines[model][key])
+def judge_divergence(claim: Claim, values: pd.Series, row: dict) -> Judged:
+    """k of n seeds diverged, against the claimed rate: exact binomial tests."""
+    k, n = int(values.sum()), len(values)
+    above = math.isfinite(claim.threshold.low)  # the plan allows a divergence claim above or below a rate
+    p_many, p_few = binomial_p_values(k, n, claim.threshold.low if above else claim.threshold.high)
+    p_support, p_refute = (p_many, p_few) if above else (p_few, p_many)
+    row.update(seed_summary(values), seeds=list(values.index))
+    return Judged(row, p_support, p_refute, divergence=(k, n))
 
 
-def judge_claim(claim: dict, jobs: pd.DataFrame, roles: dict[str, str], setting: str,
-                sizes: dict[str, int] | None = None, level: float = 0.95, fixed: FixedResults | None = None) -> dict:
-    """One claim under one optimizer setting: a dict with the summary and the verdict.
-
-    jobs : one row per (setting, run, seed), as tables/mlp_jobs.csv (columns setting, run,
-        seed, diverged and the measures)
-    roles : {role: run}
-    sizes : {split: number of images}, for the sampling error of accuracies (None: seeds only)
-    level : the interval's confidence (``judge_claims`` corrects it for the number of verdicts)
-    fixed : ``FixedResults``, for claims on a baseline or a fact
-    """
-    fixed = fixed or FixedResults()
-    result = {"id": claim["id"], "setting": setting, "paper": claim["paper"],
-              "quantity": quantity_text(claim, roles), "threshold": threshold_text(claim),
-              "seeds": [], "note": "", "level": level, "n_other": None, "exact": False}
-    if "fact" in claim:
-        return judge_fact(claim, roles, fixed.facts, result)
-    of = roles[claim["of"]]
-    values_of, diverged_of = per_seed(jobs, setting, of, claim["measure"])
-    other_role = claim.get("minus", claim.get("relative_to"))
-    if values_of.empty:
-        return unjudged(result, NOT_RUN, f"`{of}` has no result")
-
-    if claim["measure"] == "diverged":
-        summary = seed_summary(values_of)
-        k, n = int(values_of.sum()), len(values_of)
-        result.update(summary, seeds=list(values_of.index), note=f"{k} of {n} seeds diverged")
-        if 0 < k < n:
-            return {**result, "verdict": INCONCLUSIVE}
-        return {**result, "verdict": SUPPORTED if holds(summary["mean"], claim) else NOT_SUPPORTED}
-
-    diverged = [f"`{of}` seed {s}" for s in diverged_of.index[diverged_of]]
-    relative = "relative_to" in claim
-    runs = [of]
-    if other_role is not None:
-        other = roles[other_role]
-        runs.append(other)
-        values_other, diverged_other = per_seed(jobs, setting, other, claim["measure"])
-        if values_other.empty:
-            return unjudged(result, NOT_RUN, f"`{other}` has no result")
-        diverged += [f"`{other}` seed {s}" for s in diverged_other.index[diverged_other]]
-    if diverged:
-        return unjudged(result, DIVERGED, "diverged: " + ", ".join(diverged))
-
-    baseline_variance = 0.0
-    if "minus_best_baseline" in claim:
-        key = claim["minus_best_baseline"]
-        if not fixed.baselines:
-            return unjudged(result, NOT_RUN, "no baseline has a result")
-        model, baseline = best_baseline(key, fixed.baselines)
-        result["quantity"] += f"; the best is {model} at {baseline:.4f}"
-        if sizes:
-            baseline_variance = binomial_variance(baseline, sizes[BASELINE_MEASURED_ON[key]])
-
-    transform = np.log if relative else (lambda values: values)
-    if other_role is None:
-        groups = [values_of.dropna()]
-    elif claim.get("pairing") == "paired":
-        seeds = values_of.index.intersection(values_other.index)
-        if seeds.empty:
-            return unjudged(result, NOT_RUN, f"`{of}` and `{other}` share no seed to pair")
-        groups = [(transform(values_of[seeds]) - transform(values_other[seeds])).dropna()]
+def comparison_tables(claim: Claim, results: Results, roles: Mapping[str, str], setting: str,
+                      row: dict) -> tuple[list[np.ndarray], list[int]]:
+    """The tables (seeds x images, or seeds x 1 for a per-seed measure) and signs whose
+    signed means make the claim's quantity; raises Unjudged where a run is missing or diverged."""
+    names = [name for name in (claim.of, claim.other) if name]
+    per_run = []
+    for name in names:
+        values, diverged = results.per_seed(setting, roles[name], claim.measure)
+        if values.empty:
+            raise Unjudged(NOT_RUN, f"`{roles[name]}` has no result")
+        per_run.append((name, values.dropna(), diverged))
+    gone = [f"`{roles[name]}` seed {seed}" for name, _, diverged in per_run for seed in diverged.index[diverged]]
+    if gone:
+        raise Unjudged(DIVERGED, "diverged: " + ", ".join(gone))
+    empty = [roles[name] for name, values, _ in per_run if values.empty]
+    if empty:
+        raise Unjudged(NOT_RUN, f"`{empty[0]}` has no finite value")
+    seed_sets = [list(values.index) for _, values, _ in per_run]
+    if claim.paired:
+        shared = sorted(set(seed_sets[0]) & set(seed_sets[1]))
+        if not shared:
+            raise Unjudged(NOT_RUN, f"`{roles[claim.of]}` and `{roles[claim.other]}` share no seed to pair")
+        seed_sets = [shared, shared]
+    row.update(seeds=sorted({int(s) for seeds in seed_sets for s in seeds}), n=len(seed_sets[0]),
+               n_other=len(seed_sets[1]) if len(seed_sets) == 2 and not claim.paired else None)
+    if claim.measure in PER_IMAGE:
+        tables = [results.scores(setting, roles[name], seeds, claim.measure)
+                  for (name, _, _), seeds in zip(per_run, seed_sets, strict=True)]
+        if any(table is None for table in tables):
+            raise Unjudged(NOT_RUN, "no per-image predictions for a job it needs (rerun its training)")
     else:
-        groups = [transform(values_of).dropna(), transform(values_other).dropna()]
-    if any(group.empty for group in groups):
-        return unjudged(result, NOT_RUN, "no finite value")
-    mean = float(groups[0].mean() - (groups[1].mean() if len(groups) == 2 else 0.0))
-    if "minus_best_baseline" in claim:
-        mean -= baseline
-    seeds_used = sorted({int(s) for group in groups for s in group.index})
-    result.update(seeds=seeds_used, n=len(groups[0]), n_other=len(groups[1]) if len(groups) == 2 else None)
-    back = math.expm1 if relative else (lambda value: value)
-    if any(len(group) < 2 for group in groups):
-        value = back(mean)
-        verdict = SUPPORTED if holds(value, claim) else NOT_SUPPORTED
-        return {**result, "mean": value, "std": math.nan, "ci_low": math.nan, "ci_high": math.nan, "se": math.nan,
-                "verdict": verdict, "note": "single-seed indication: no spread to judge it against"}
-    sampling = sampling_variance(claim, jobs, setting, runs, sizes) + baseline_variance
-    low, high, se, df = combined_interval(mean, [(float(g.std(ddof=1)), len(g)) for g in groups], sampling, level)
-    if claim["measure"] in MEASURED_ON and not relative:  # an accuracy lies in [0, 1], a difference in [-1, 1]
-        compared = other_role is not None or "minus_best_baseline" in claim
-        floor = -1.0 if compared or claim["measure"] == "generalisation_gap" else 0.0
+        transform = np.log if claim.relative else np.asarray
+        tables = [transform(values.loc[seeds].to_numpy(dtype=float))[:, None]
+                  for (_, values, _), seeds in zip(per_run, seed_sets, strict=True)]
+    signs = [1, -1][:len(tables)]
+    if claim.paired:
+        tables, signs = [tables[0] - tables[1]], [1]
+    if claim.baseline:
+        if not results.baselines:
+            raise Unjudged(NOT_RUN, "no baseline has a result")
+        model = best_baseline(claim.baseline_key, results.baselines) if claim.baseline == "best" else claim.baseline
+        if model not in results.baselines:
+            raise Unjudged(NOT_RUN, f"baseline {model} has no result")
+        baseline = results.baseline_scores(model, claim.baseline_key)
+        if baseline is None:
+            raise Unjudged(NOT_RUN, f"baseline {model} kept no per-image predictions (rerun it)")
+        row["quantity"] += f"; {model} at {results.baselines[model][claim.baseline_key]:.4f}"
+        tables, signs = [*tables, baseline], [*signs, -1]
+    return tables, signs
+
+
+def judge_measure(claim: Claim, results: Results, roles: Mapping[str, str], setting: str, row: dict) -> Judged:
+    """A claim on a measure of trained runs: its estimate and one-sided p-values."""
+    if claim.measure == "diverged":
+        values, _ = results.per_seed(setting, roles[claim.of], "diverged")
+        if values.empty:
+            raise Unjudged(NOT_RUN, f"`{roles[claim.of]}` has no result")
+        return judge_divergence(claim, values, row)
+    tables, signs = comparison_tables(claim, results, roles, setting, row)
+    per_seed_values = tables[0].mean(axis=1)
+    row["std"] = float(np.std(np.expm1(per_seed_values) if claim.relative else per_seed_values, ddof=1)) \
+        if len(per_seed_values) > 1 else math.nan
+    if min(row["n"], row["n_other"] or row["n"]) < 2:
+        value = float(sum(sign * table.mean() for sign, table in zip(signs, tables, strict=True)))
+        value = math.expm1(value) if claim.relative else value
+        row.update(mean=value, verdict=SUPPORTED if claim.threshold.holds(value) else NOT_SUPPORTED,
+                   note="single-seed indication: no spread to judge it against")
+        return Judged(row)
+    estimate = crossed_estimate(tables, signs)
+    threshold = claim.threshold.on_log_scale() if claim.relative else claim.threshold
+    p_low, p_high = t_p_values(estimate, threshold.low, threshold.high)
+    if threshold.both_sides:  # TOST: inside needs both; outside needs one side's reverse test
+        p_support, p_refute = max(p_low, p_high), min(1 - p_low, 1 - p_high)
+    elif math.isfinite(threshold.low):
+        p_support, p_refute = p_low, 1 - p_low
+    else:
+        p_support, p_refute = p_high, 1 - p_high
+    return Judged(row, p_support, p_refute, estimate)
+
+
+def judge_claim(claim: Claim, results: Results, roles: Mapping[str, str], setting: str) -> Judged:
+    """One claim under one setting, before its family's step-down."""
+    row = {"id": claim.id, "setting": setting, "paper": claim.paper, "quantity": claim.quantity_text(roles),
+           "threshold": claim.threshold.text(claim.relative), "seeds": [], "note": "", "exact": False,
+           "exploratory": claim.exploratory, **seed_summary([])}
+    try:
+        return judge_fact(claim, results, roles, row) if claim.fact else \
+            judge_measure(claim, results, roles, setting, row)
+    except Unjudged as unjudged:
+        row.update(verdict=unjudged.verdict, note=unjudged.note)
+        return Judged(row)
+
+
+def decide(judged: Judged, claim: Claim, rejected: bool, level: float) -> dict:
+    """The verdict of a tested claim at its step-down level, with the interval of that level."""
+    row = {**judged.row, "p_value": judged.p_value, "test_level": level, "level": 1 - 2 * level}
+    verdict = (SUPPORTED if judged.p_support <= judged.p_refute else NOT_SUPPORTED) if rejected else INCONCLUSIVE
+    if judged.divergence:
+        k, n = judged.divergence
+        low, high = binomial_bounds(k, n, level)
+        row.update(ci_low=low, ci_high=high, verdict=verdict)
+        if verdict == INCONCLUSIVE:
+            row["note"] = divergence_note(claim.threshold, k, n, level)
+        return row
+    estimate = judged.estimate
+    low, high = estimate.interval(level)
+    back = math.expm1 if claim.relative else float
+    if claim.measure in ACCURACIES:  # an accuracy lies in [0, 1], a difference of two in [-1, 1]
+        floor = -1.0 if claim.compared or claim.measure == "generalisation_gap" else 0.0
         low, high = max(low, floor), min(high, 1.0)
-    std = float(np.expm1(groups[0]).std(ddof=1)) if relative and len(groups) == 1 else float(groups[0].std(ddof=1))
-    result.update(mean=back(mean), ci_low=back(low), ci_high=back(high), std=std, se=se,
-                  sampling_se=math.sqrt(sampling))
-    verdict = interval_verdict(back(low), back(high), claim)
+    row.update(mean=back(estimate.value), ci_low=back(low), ci_high=back(high), se=estimate.se,
+               seed_se=math.sqrt(estimate.seed_variance), image_se=math.sqrt(estimate.image_variance),
+               df=estimate.df, verdict=verdict)
     if verdict == INCONCLUSIVE:
-        effect = detectable_effect(se, df, level)
-        shown = f"{100 * math.expm1(effect):.1f}%" if relative else f"{effect:.4f}"
-        sources = "its seeds and the split's images" if sampling else "its seeds"
-        result["note"] = (f"underpowered: {sources} could have detected only a true distance of {shown} or more "
-                          f"from the threshold ({POWER:.0%} power)")
-    return {**result, "verdict": verdict}
+        threshold = claim.threshold.on_log_scale() if claim.relative else claim.threshold
+        row["note"] = what_would_decide(estimate, threshold, level)
+    return row
 
 
-# A judged claim's columns, in one order whichever kind of result comes first (a claim not run
-# has no standard error; a DataFrame of dicts would order its columns by the first row's keys).
-RESULT_COLUMNS = ["id", "setting", "paper", "quantity", "threshold", "seeds", "note", "level", "n_other", "exact",
-                  "n", "mean", "std", "ci_low", "ci_high", "se", "sampling_se", "verdict"]
+def divergence_note(threshold: Threshold, k: int, n: int, level: float) -> str:
+    """What n seeds cannot rule out, and how many alike would."""
+    rate = threshold.low if math.isfinite(threshold.low) else threshold.high
+    text = f"{n} seeds cannot tell a divergence rate above {rate:g} from one below it at this level"
+    if not 0 < rate < 1:
+        return text
+    alike = rate if k else 1 - rate  # the chance of every seed doing what these did, at that rate
+    return text + f" ({math.ceil(math.log(level) / math.log(alike))} seeds all alike would)"
 
 
-def family_level(n_verdicts: int, alpha: float = FAMILY_ALPHA) -> float:
-    """Each interval's confidence when ``n_verdicts`` are read together (Bonferroni)."""
-    return 1 - alpha / max(n_verdicts, 1)
+def what_would_decide(estimate: Estimate, threshold: Threshold, level: float) -> str:
+    """An inconclusive verdict's note: the seeds that would decide it if the estimate held, or
+    that the images of this split cannot."""
+    distance = threshold.distance(estimate.value)
+    if distance == 0:
+        return "the estimate lies on the threshold: no number of seeds decides it"
+    se_wanted = distance / estimate.t_quantile(level)
+    seeds = estimate.seeds_to_reach(se_wanted)
+    if math.isinf(seeds):
+        return (f"the split's images alone leave a standard error of {math.sqrt(estimate.image_variance):.4f}, "
+                f"more than this distance from the threshold allows ({se_wanted:.4f}): more seeds cannot decide "
+                "it, only more images")
+    return (f"about {math.ceil(seeds)} seeds per run would decide it if the estimate stayed where it is "
+            f"(it has {max(estimate.n_seeds)})")
 
 
-def judge_claims(claims: list[dict], jobs: pd.DataFrame, roles: dict[str, str], settings: list[str],
-                 sizes: dict[str, int] | None = None, fixed: FixedResults | None = None) -> pd.DataFrame:
-    """Every claim under its settings (its own ``settings``, else ``settings``; a fact claim
-    once, for every setting), as a DataFrame in the declared order, each interval at the
-    Bonferroni-corrected level for all of them.
-    roles : {name: run} of every name the claims use (roles, and runs for hypotheses)
-    fixed : ``FixedResults`` (baselines and facts) for the claims that use them"""
-    verdicts = [(claim, setting) for claim in claims
-                for setting in ([EVERY_SETTING] if "fact" in claim else claim.get("settings", settings))]
-    level = family_level(len(verdicts))
-    return pd.DataFrame([judge_claim(claim, jobs, roles, setting, sizes, level, fixed) for claim, setting in verdicts],
-                        columns=RESULT_COLUMNS)
+# A judged claim's columns, in one order whichever kind of result comes first.
+RESULT_COLUMNS = ["id", "setting", "paper", "quantity", "threshold", "seeds", "note", "exact", "exploratory",
+                  "n", "n_other", "mean", "std", "ci_low", "ci_high", "se", "seed_se", "image_se", "df",
+                  "p_value", "test_level", "level", "verdict"]
+
+
+def judge_claims(declarations: list[dict], results: Results, roles: Mapping[str, str], settings: list[str],
+                 alpha: float = FAMILY_ALPHA) -> pd.DataFrame:
+    """Every claim under its settings (its own, else ``settings``; a fact claim once, for every
+    setting), as a DataFrame in the declared order: the tested verdicts of the list are one
+    family for Holm's step-down at ``alpha``, exploratory ones each a family of its own.
+    roles : {name: run} of every name the claims use (roles, and runs for hypotheses)"""
+    claims = [Claim.parse(declaration) for declaration in declarations]
+    judged = [(claim, judge_claim(claim, results, roles, setting)) for claim in claims
+              for setting in ([EVERY_SETTING] if claim.fact else claim.settings or settings)]
+    family = [index for index, (claim, j) in enumerate(judged) if j.p_support is not None and not claim.exploratory]
+    steps = dict(zip(family, holm([judged[i][1].p_value for i in family], alpha), strict=True))
+    rows = []
+    for index, (claim, j) in enumerate(judged):
+        if j.p_support is None:
+            rows.append(j.row)
+        elif index in steps:
+            rows.append(decide(j, claim, steps[index].rejected, steps[index].level))
+        else:  # exploratory: its own test at alpha
+            rows.append(decide(j, claim, j.p_value <= alpha, alpha))
+    return pd.DataFrame(rows, columns=RESULT_COLUMNS)
 
 
 def number_text(value: float, percent: bool = False, signed: bool = True) -> str:
@@ -344,33 +480,33 @@ def number_text(value: float, percent: bool = False, signed: bool = True) -> str
     return f"{100 * value:{sign}.1f}%" if percent else f"{value:{sign}.4f}"
 
 
+def missing(value: object) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
 def interval_text(row: Mapping, percent: bool = False, signed: bool = True) -> str:
-    """'+0.0123 (99.6% interval +0.0050 to +0.0196; se 0.0031 with the test set's sampling; 3 seeds)',
-    or the single value with '(1 seed)'; percent=True shows a relative change as '-47.1%',
-    signed=False an absolute value without a sign."""
+    """'+0.0123 (99.6% interval +0.0050 to +0.0196; 3 seeds, paired)', the single value with
+    '(1 seed)', or '(exact)'; percent=True shows a relative change as '-47.1%', signed=False an
+    absolute value without a sign."""
     if row["n"] == 0:
         return "—"
     if row.get("exact"):
         return f"{number_text(row['mean'], percent, signed)} (exact)"
-    other = row.get("n_other")
-    other = None if other is None or (isinstance(other, float) and math.isnan(other)) else int(other)
+    other = None if missing(row.get("n_other")) else int(row["n_other"])
     n = int(row["n"])
-    seeds = f"{n} + {other} seeds, unpaired" if other else f"{n} seed{'s' if n > 1 else ''}"
-    if n == 1 or other == 1:
+    seeds = f"{n} + {other} seeds" if other else f"{n} seed{'s' if n > 1 else ''}"
+    if missing(row.get("ci_low")):
         return f"{number_text(row['mean'], percent, signed)} ({seeds})"
-    level = row.get("level", 0.95)
-    sampling = row.get("sampling_se")
-    spread = (f"se {100 * row['se']:.1f} points on the log scale" if percent else f"se {row['se']:.4f}") \
-        if "se" in row and not (isinstance(row["se"], float) and math.isnan(row["se"])) else ""
-    if spread and sampling:
-        spread += " with the split's sampling"
-    return (f"{number_text(row['mean'], percent, signed)} ({100 * level:.3g}% interval "
-            f"{number_text(row['ci_low'], percent, signed)} to {number_text(row['ci_high'], percent, signed)}"
-            f"{'; ' + spread if spread else ''}; {seeds})")
+    return (f"{number_text(row['mean'], percent, signed)} ({100 * row['level']:.3g}% interval "
+            f"{number_text(row['ci_low'], percent, signed)} to {number_text(row['ci_high'], percent, signed)}; "
+            f"{seeds})")
 
 
 def verdict_text(row: Mapping) -> str:
     text = f"**{row['verdict']}**"
     if row["n"] == 1 and not row.get("exact") and row["verdict"] in (SUPPORTED, NOT_SUPPORTED):
         text += " (single seed)"
+    if row.get("exploratory") is True:
+        text += " (exploratory)"
     return text
+

@@ -220,7 +220,13 @@ def table_run(where: str, spec: str | dict, runs: dict[str, dict],
     return resolve_run(where, spec, runs, mining_targets)
 
 
-TIME_MEASURES = ("seconds_total", "seconds_per_epoch_median", "train_eval_seconds_median")
+TIME_MEASURES = ("seconds_total", "seconds_per_epoch_median", "cpu_seconds_per_epoch_median",
+                 "train_eval_seconds_median")
+
+
+def job_subfolder(setting: str, run: str, seed: int) -> str:
+    """Where one training job's files live under results/<name>/mlp."""
+    return f"{setting}/{run}/seed{seed}"
 
 
 def check_pairing(claim: dict, roles: dict[str, str], runs: dict[str, dict], defaults: dict) -> None:
@@ -290,6 +296,10 @@ def plan_matrix(experiments: dict, mlp: dict, mining_targets: dict[str, list[str
                                        f"experiments {kind} {item['id']!r} {key}")
             if item.get("pairing") == "paired":
                 check_pairing(item, known, runs, mlp["defaults"])
+            if item.get("measure") == "diverged" and ({"within", "minus", "relative_to", "minus_baseline",
+                                                       "minus_best_baseline"} & set(item)):
+                raise ConfigError(f"experiments {kind} {item['id']!r}: a divergence share is judged alone, above "
+                                  "or below a rate (exact binomial tests), not within a margin or against another")
             for setting in item.get("settings", []):
                 run = known[item["of"]]
                 if setting not in runs[run].get("settings", mlp["default_settings"]):

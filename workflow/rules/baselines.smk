@@ -6,6 +6,7 @@ rule baseline:
         unpack(get_baseline_inputs),
     output:
         metrics=f"{PLAN.results}/baselines/{{model}}.json",
+        predictions=f"{PLAN.results}/baselines/{{model}}.predictions.npz",
     log:
         f"{PLAN.results}/logs/baseline/{{model}}.log",
     benchmark:

@@ -153,6 +153,10 @@ rule report:
         pca_summary=rules.pca_summary.output.summary,
         memory=rules.memory.output.table,
         baselines=rules.baselines.input,
+        baseline_predictions=expand(f"{PLAN.results}/baselines/{{model}}.predictions.npz", model=PLAN.baseline_models),
+        predictions=PLAN.job_outputs("predictions.npz"),
+        valid=rules.split.output.valid,
+        test=rules.split.output.test,
         histories=[history["path"] for history in PLAN.histories],
         figures=PLAN.figures,
     output:
@@ -162,6 +166,8 @@ rule report:
             category="1. Verdicts",
             labels={"file": "report.md (Markdown, to download)"},
         ),
+        claims=f"{PLAN.results}/tables/claims.csv",
+        hypotheses=f"{PLAN.results}/tables/hypotheses.csv",
         page=report(
             f"{PLAN.results}/report_page.html",
             caption="../report/verdicts.rst",
@@ -191,6 +197,7 @@ rule report:
         histories=PLAN.histories,
         record_settings=PLAN.run_settings(PLAN.record_run) if PLAN.record_run else [],
         benchmarks=f"{PLAN.results}/benchmarks",
+        prediction_jobs=PLAN.job_keys(),
     script:
         "../../scripts/report.py"
 

@@ -7,6 +7,7 @@ rule train_mlp:
     output:
         history=f"{PLAN.results}/mlp/{{setting}}/{{run}}/seed{{seed}}/history.csv",
         model=f"{PLAN.results}/mlp/{{setting}}/{{run}}/seed{{seed}}/model.npz",
+        predictions=f"{PLAN.results}/mlp/{{setting}}/{{run}}/seed{{seed}}/predictions.npz",
         metrics=f"{PLAN.results}/mlp/{{setting}}/{{run}}/seed{{seed}}/metrics.json",
     log:
         f"{PLAN.results}/logs/train_mlp/{{setting}}/{{run}}_seed{{seed}}.log",
