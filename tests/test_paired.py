@@ -158,3 +158,17 @@ def test_the_paired_interval_covers_a_known_difference_at_its_nominal_rate(seed_
     assert 0.93 <= coverage <= 0.985
     if seed_sd == 0.0:  # where seeds add nothing, the old design's double-counted images cost most
         assert width < 0.6 * old_width and old_coverage > 0.99
+
+
+def test_what_more_seeds_would_decide_counts_their_degrees_of_freedom_too():
+    table = np.array([[0.010], [0.012], [0.014]])  # a per-seed difference, 2 degrees of freedom
+    estimate = crossed_estimate([table], [1])
+    assert estimate.seed_df == pytest.approx(2)
+    seeds = estimate.seeds_to_decide(0.004, 0.025, most=100)
+    # at that count the t-interval with its own degrees of freedom clears the distance; one fewer does not
+    for count, clears in ((seeds, True), (seeds - 1, False)):
+        half = stats.t.isf(0.025, count - 1) * 0.002 / math.sqrt(count)
+        assert (half < 0.004) == clears
+    assert estimate.seeds_to_decide(1e-6, 0.025, most=100) is None
+    images = crossed_estimate([np.random.default_rng(0).random((3, 500)) < 0.8], [1])
+    assert images.seeds_to_decide(images.image_variance ** 0.5, 0.025, most=100) == math.inf

@@ -427,20 +427,25 @@ def divergence_note(threshold: Threshold, k: int, n: int, level: float) -> str:
     return text + f" ({math.ceil(math.log(level) / math.log(alike))} seeds all alike would)"
 
 
+MOST_SEEDS_WORTH_NAMING = 100  # past this, "more seeds" is no practical way to decide a claim
+
+
 def what_would_decide(estimate: Estimate, threshold: Threshold, level: float) -> str:
-    """An inconclusive verdict's note: the seeds that would decide it if the estimate held, or
-    that the images of this split cannot."""
+    """An inconclusive verdict's note: the seeds that would decide it if its variances held,
+    or that the images of this split cannot."""
     distance = threshold.distance(estimate.value)
     if distance == 0:
         return "the estimate lies on the threshold: no number of seeds decides it"
-    se_wanted = distance / estimate.t_quantile(level)
-    seeds = estimate.seeds_to_reach(se_wanted)
+    seeds = estimate.seeds_to_decide(distance, level, MOST_SEEDS_WORTH_NAMING)
+    if seeds is None:
+        return (f"the estimate lies too close to the threshold for any practical number of seeds to decide it "
+                f"(more than {MOST_SEEDS_WORTH_NAMING} per run)")
     if math.isinf(seeds):
         return (f"the split's images alone leave a standard error of {math.sqrt(estimate.image_variance):.4f}, "
-                f"more than this distance from the threshold allows ({se_wanted:.4f}): more seeds cannot decide "
-                "it, only more images")
-    return (f"about {math.ceil(seeds)} seeds per run would decide it if the estimate stayed where it is "
-            f"(it has {max(estimate.n_seeds)})")
+                f"too much for a distance of {distance:.4f} from the threshold: more seeds cannot decide it, "
+                "only more images")
+    return f"about {seeds} seeds per run would decide it if the estimate stayed where it is (it has " \
+           f"{max(estimate.n_seeds)})"
 
 
 # A judged claim's columns, in one order whichever kind of result comes first.

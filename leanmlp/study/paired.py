@@ -54,6 +54,7 @@ class Estimate:
     df : Satterthwaite's degrees of freedom of se^2
     n_seeds : seeds of each table (one entry for a paired or single table, two unpaired)
     pooled : per table with seeds, whether its seed mean square was pooled with the interaction
+    seed_df : Satterthwaite's degrees of freedom of the seed part alone
     """
 
     value: float
@@ -64,6 +65,7 @@ class Estimate:
     n_seeds: tuple[int, ...]
     n_images: int
     pooled: tuple[bool, ...] = ()
+    seed_df: float = math.inf
 
     def t_quantile(self, tail: float) -> float:
         """The t-quantile leaving ``tail`` above it at this estimate's degrees of freedom."""
@@ -74,13 +76,22 @@ class Estimate:
         half = self.t_quantile(tail) * self.se
         return self.value - half, self.value + half
 
-    def seeds_to_reach(self, se_wanted: float) -> float:
-        """Seeds (per table) that would bring se down to ``se_wanted`` with these images;
-        inf where the images alone leave more than that."""
-        room = se_wanted ** 2 - self.image_variance
-        if room <= 0:
+    def seeds_to_decide(self, distance: float, tail: float, most: int) -> int | float | None:
+        """The fewest seeds per table, up to ``most``, whose interval (``tail`` outside on each
+        side) would stay ``distance`` clear of a threshold if the seed and image variances held:
+        the seed part shrinks as 1/seeds and gains degrees of freedom. inf where the images alone
+        leave too wide an interval; None where more than ``most`` seeds would be needed."""
+        if float(stats.norm.isf(tail)) * math.sqrt(self.image_variance) >= distance:
             return math.inf
-        return max(self.n_seeds) * self.seed_variance / room
+        seeds_now = max(self.n_seeds)
+        for seeds in range(seeds_now + 1, most + 1):
+            seed_variance = self.seed_variance * seeds_now / seeds
+            seed_df = self.seed_df * (seeds - 1) / max(seeds_now - 1, 1)
+            variance = seed_variance + self.image_variance
+            df = variance ** 2 / (seed_variance ** 2 / seed_df + self.image_variance ** 2 / max(self.n_images - 1, 1))
+            if float(stats.t.isf(tail, df)) * math.sqrt(variance) < distance:
+                return seeds
+        return None
 
 
 def crossed_estimate(tables: Sequence[np.ndarray], signs: Sequence[int], pool_alpha: float = POOL_ALPHA) -> Estimate:
@@ -131,8 +142,10 @@ def crossed_estimate(tables: Sequence[np.ndarray], signs: Sequence[int], pool_al
     denominator = sum(term ** 2 / df for term, df in terms if term > 0)
     df = variance ** 2 / denominator if denominator > 0 else math.inf
     value = float(sum(sign * table.mean() for sign, table in zip(signs, tables, strict=True)))
+    seed_denominator = sum(term ** 2 / df for term, df in seed_terms if term > 0)
+    seed_df = seed_variance ** 2 / seed_denominator if seed_denominator > 0 else math.inf
     return Estimate(value, math.sqrt(variance), df, seed_variance, image_variance,
-                    tuple(table.shape[0] for table in tables), n_images, tuple(pooled))
+                    tuple(table.shape[0] for table in tables), n_images, tuple(pooled), seed_df)
 
 
 def t_p_values(estimate: Estimate, low: float, high: float) -> tuple[float, float]:
