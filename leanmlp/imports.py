@@ -133,6 +133,18 @@ def imported_modules(path: str | Path, package: str = PACKAGE, package_dir: Path
     return sorted(str(file) for file in seen)
 
 
+def data_files(modules: Iterable[str | Path], package_dir: Path = PACKAGE_DIR) -> list[str]:
+    """The package's files that are not Python (a report template) and whose name one of
+    ``modules`` spells out in a string: what those modules read besides code. Sorted paths."""
+    candidates = {}
+    for file in Path(package_dir).rglob("*"):
+        if file.is_file() and file.suffix not in (".py", ".pyc"):
+            candidates.setdefault(file.name, []).append(file)
+    named = {node.value for module in modules for node in ast.walk(ast.parse(Path(module).read_text()))
+             if isinstance(node, ast.Constant) and isinstance(node.value, str)}
+    return sorted(str(file) for name in named & set(candidates) for file in candidates[name])
+
+
 def module_graph(package: str = PACKAGE, package_dir: Path = PACKAGE_DIR) -> dict[str, set[str]]:
     """{module name: the module names of the package it imports directly} for every module."""
     graph = {}

@@ -21,6 +21,8 @@ from leanmlp.study.configuration import baseline_models
 from leanmlp.study.matrix import describe_run, job_hyperparameters, job_subfolder, mlp_settings, plan_matrix_of
 
 REFERENCE_FILE = "config/paper_reference.yaml"
+# What one training job writes into its folder (the train_mlp rule's outputs).
+TRAINING_FILES = ("history.csv", "model.npz", "predictions.npz", "metrics.json")
 
 # Figures 14 and 15 (the score_figure rule), by file name, with the pruning method each shows.
 SCORE_FIGURES = {

@@ -9,7 +9,7 @@ import subprocess
 from importlib import metadata
 from pathlib import Path
 
-from leanmlp.imports import imported_modules
+from leanmlp.imports import data_files, imported_modules
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 LIBRARIES = ("numpy", "scikit-learn", "pandas", "matplotlib", "snakemake")
@@ -104,11 +104,13 @@ def describe(record: dict | None) -> str:
 
 
 def code_digest(path: str | Path, package: str = "leanmlp", package_dir: Path = PACKAGE_DIR) -> str:
-    """A short digest of the contents of every module ``imported_modules`` finds: it changes
-    exactly when one of them does (a file touched but not edited leaves it alone)."""
-    digest = hashlib.sha256()
-    for module in imported_modules(path, package, package_dir):
-        # the path inside the package, so that moving a module is a change like editing it
-        place = Path(module).relative_to(Path(package_dir)).as_posix()
-        digest.update(place.encode() + b"\0" + Path(module).read_bytes() + b"\0")
+    """A short digest of the contents of the script ``path`` itself, of every module
+    ``imported_modules`` finds, and of the package's data files they name (a template): it
+    changes exactly when one of them does (a file touched but not edited leaves it alone)."""
+    digest = hashlib.sha256(b"script\0" + Path(path).read_bytes() + b"\0")
+    modules = imported_modules(path, package, package_dir)
+    for file in [*modules, *data_files(modules, package_dir)]:
+        # the path inside the package, so that moving a file is a change like editing it
+        place = Path(file).relative_to(Path(package_dir)).as_posix()
+        digest.update(place.encode() + b"\0" + Path(file).read_bytes() + b"\0")
     return digest.hexdigest()[:16]

@@ -176,3 +176,26 @@ def test_editing_any_module_of_any_subpackage_changes_exactly_its_scripts_code(t
         finally:
             path.write_text(text)
         assert changed == {script for script in SCRIPTS if module in uses[script]}, module
+
+
+def test_a_script_its_modules_and_the_templates_they_name_decide_its_code_not_their_times(tmp_path):
+    """The code digest is of contents: the report template edited changes exactly the report
+    script's digest, a script edited changes its own, and touching every file changes none."""
+    package, scripts = tmp_path / "leanmlp", tmp_path / "scripts"
+    shutil.copytree(REPO / "leanmlp", package, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(REPO / "scripts", scripts)
+    copies = sorted(scripts.glob("*.py"))
+
+    def digests():
+        return {script.name: code_digest(script, package_dir=package) for script in copies}
+
+    before = digests()
+    for file in [*package.rglob("*"), *copies]:
+        os.utime(file)
+    assert digests() == before
+    template = package / "report/templates/report.md.j2"
+    template.write_text(template.read_text() + "\nan edit\n")
+    assert {name for name, digest in digests().items() if digest != before[name]} == {"report.py"}
+    template.write_text(template.read_text().removesuffix("\nan edit\n"))
+    (scripts / "collect.py").write_text((scripts / "collect.py").read_text() + "\n# an edit\n")
+    assert {name for name, digest in digests().items() if digest != before[name]} == {"collect.py"}

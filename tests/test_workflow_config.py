@@ -76,7 +76,7 @@ def test_one_value_from_the_command_line_or_an_overlay(workflow_dir):
                               "--config", "mlp={defaults: {epochs: 3, l2: 0.05}}")
     assert result.returncode != 0 and "choose one weight penalty" in result.output  # typed and checked
     result = workflow_dir.run("-n", "mlp", "--configfile", "config/demo.yaml", "--config", "mlp={seeds: [0, 4]}")
-    assert result.returncode == 0 and "h1x32/seed4/metrics.json" in result.output
+    assert result.returncode == 0 and "h1x64/seed4/metrics.json" in result.output
     overlay = write_yaml(workflow_dir / "overlay.yaml", {"mlp": {"defaults": {"epochs": 2}}})
     result = workflow_dir.run("--cores", "1", target, "--configfile", "config/demo.yaml", overlay)
     assert result.returncode == 0, result.output[-2000:]

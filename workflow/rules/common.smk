@@ -19,7 +19,7 @@ from snakemake.utils import validate
 
 from leanmlp.exceptions import ConfigError
 from leanmlp.mining.pruning import PRUNING_METHODS, target_slug
-from leanmlp.plan import REFERENCE_FILE, SCORE_FIGURES, build_plan, load_experiments
+from leanmlp.plan import REFERENCE_FILE, SCORE_FIGURES, TRAINING_FILES, build_plan, load_experiments
 from leanmlp.provenance import code_digest
 from leanmlp.study.baselines import baseline_input
 from leanmlp.study.configuration import apply_command_line, check_config

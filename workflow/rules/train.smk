@@ -35,4 +35,4 @@ rule train_mlp:
 
 rule mlp:
     input:
-        PLAN.job_outputs("metrics.json"),
+        [PLAN.job_outputs(name) for name in TRAINING_FILES],
