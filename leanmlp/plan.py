@@ -18,9 +18,12 @@ from leanmlp.exceptions import ConfigError
 from leanmlp.mining.pruning import PRUNING_METHODS, target_slug
 from leanmlp.report.comparisons import expand_comparisons, history_runs
 from leanmlp.study.configuration import baseline_models
+from leanmlp.study.declarations import check_judged, check_settings
 from leanmlp.study.matrix import describe_run, job_hyperparameters, job_subfolder, mlp_settings, plan_matrix_of
 
 REFERENCE_FILE = "config/paper_reference.yaml"
+# The figures the pipeline draws itself, beside the paper's 1-11 the experiments file declares.
+PIPELINE_FIGURES = (0, 12, 13, 14, 15, 16, 17)
 # What one training job writes into its folder (the train_mlp rule's outputs).
 TRAINING_FILES = ("history.csv", "model.npz", "predictions.npz", "metrics.json")
 
@@ -105,11 +108,24 @@ class Plan:
             raise ConfigError(f"{self.experiments_file}: {e}") from None
         self.histories = self.compared_histories()
         self.curves = self.curve_figures()
-        for judged in [*self.matrix.claims, *self.matrix.hypotheses]:
-            model = judged.get("minus_baseline", {}).get("model")
-            if model is not None and model not in self.baseline_models:
-                raise ConfigError(f"{self.experiments_file}: {judged['id']!r} minus_baseline names {model!r}, which "
-                                  f"this config's baselines.models do not fit ({', '.join(self.baseline_models)})")
+        self.check_declarations()
+
+    def check_declarations(self) -> None:
+        """What the config and experiments file alone show to be wrong, before any job."""
+        where = self.experiments_file
+        check_settings(self.mlp["settings"], self.mlp["default_settings"])
+        taken = sorted(set(self.matrix.figures) & set(PIPELINE_FIGURES))
+        if taken:
+            raise ConfigError(f"{where}: figures.{taken[0]} is a figure the pipeline draws itself (figures "
+                              f"{', '.join(map(str, PIPELINE_FIGURES))}); number the paper's figures 1-11")
+        names = {**{run: run for run in self.runs}, **self.roles}
+        for kind, declarations in (("claim", self.matrix.claims), ("hypothesis", self.matrix.hypotheses)):
+            for judged in declarations:
+                check_judged(f"{where}: {kind} {judged['id']!r}", judged, names, self.matrix.seeds)
+                model = judged.get("minus_baseline", {}).get("model")
+                if model is not None and model not in self.baseline_models:
+                    raise ConfigError(f"{where}: {judged['id']!r} minus_baseline names {model!r}, which this "
+                                      f"config's baselines.models do not fit ({', '.join(self.baseline_models)})")
 
     # --- data ---
     def downloaded_archive(self) -> str:

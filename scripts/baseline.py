@@ -10,9 +10,8 @@ from leanmlp.atomic import write_json
 from leanmlp.mining.inputs import load_training_inputs
 from leanmlp.nn.data_providers import scale_pixels
 from leanmlp.nn.predictions import class_dtype, prediction_key, save_predictions
-from leanmlp.seeding import stage_rng
 from leanmlp.stage import job_label, run_stage, stage_logger
-from leanmlp.study.baselines import describe, make_baseline
+from leanmlp.study.baselines import describe, make_baseline, training_subsample
 
 
 def load(path):
@@ -24,8 +23,10 @@ def main(logger):
     name, threads, seed = snakemake.wildcards.model, snakemake.threads, snakemake.params.seed
     train_x, train_y = load(snakemake.input.train)
     n_classes = int(train_y.max()) + 1
-    if snakemake.params.train_size and snakemake.params.train_size < len(train_y):
-        keep = np.sort(stage_rng(seed, "baseline-subsample").permutation(len(train_y))[:snakemake.params.train_size])
+    keep, note = training_subsample(len(train_y), snakemake.params.train_size, seed)
+    if note:
+        logger.warning("%s", note)
+    if keep is not None:
         train_x, train_y = train_x[keep], train_y[keep]
     model = make_baseline(name, seed, threads)
     logger.info("fitting %r on %d x %d with %d threads", model, *train_x.shape, threads)

@@ -94,6 +94,15 @@ def test_label_outside_the_mapping_is_named(tmp_path):
         load_emnist_part(write_folder(tmp_path, files), "balanced", "train")
 
 
+@pytest.mark.parametrize("shape", [(28, 29), (1, 1)])
+def test_images_that_are_not_28_by_28_are_not_emnist(tmp_path, shape):
+    files, _ = make_emnist(parts=("train",))
+    files["emnist-balanced-train-images-idx3-ubyte.gz"] = gzip.compress(encode_idx(np.zeros((60, *shape), np.uint8)))
+    with pytest.raises(DataFormatError, match=rf"images of shape \({shape[0]}, {shape[1]}\), but every EMNIST image "
+                                              r"is 28x28 pixels"):
+        load_emnist_part(write_folder(tmp_path, files), "balanced", "train")
+
+
 def test_image_and_label_counts_must_agree(tmp_path):
     files, _ = make_emnist(parts=("train",))
     files["emnist-balanced-train-labels-idx1-ubyte.gz"] = gzip.compress(

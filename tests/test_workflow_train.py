@@ -2,6 +2,7 @@
 
 import json
 
+import numpy as np
 import pandas as pd
 import pytest
 import yaml
@@ -26,11 +27,19 @@ def test_training_jobs_and_a_diverging_job_still_yield_their_outputs(workflow_di
     # spelled out here, not read from the constant the script writes with: a renamed record key
     # must fail this test, not become a column of NaN
     assert list(history.columns) == ["epoch", "train_loss", "train_acc", "valid_loss", "valid_acc",
-                                     "train_running_loss", "train_running_acc", "seconds", "train_eval_seconds"]
+                                     "train_running_loss", "train_running_acc", "seconds", "cpu_seconds",
+                                     "train_eval_seconds"]
     assert history.notna().all().all() and history.epoch.tolist() == list(range(1, 11))
     assert history.valid_acc.iloc[-1] == pytest.approx(trained["final_valid_acc"])
     assert history.train_acc.iloc[-1] == pytest.approx(trained["final_train_acc"])
     assert history.seconds.sum() == pytest.approx(trained["seconds_total"], rel=0.2)
+    # every training folder keeps its per-image predictions, the metrics' accuracies to the image
+    folders = [folder for folder in run_dir.glob("*/*/seed*") if (folder / "metrics.json").exists()]
+    assert folders and all((folder / "predictions.npz").exists() for folder in folders)
+    test_labels = np.load(workflow_dir / "results/demo/data/test.npz")["labels"]
+    with np.load(run_dir / "adam_lr0.001/h1x32/seed0/predictions.npz") as predictions:
+        assert predictions["test_final"].dtype == np.uint8
+        assert np.mean(predictions["test_final"] == test_labels) == trained["test_acc_final"]
 
     exploding = json.loads((run_dir / "exploding/h1x32/seed0/metrics.json").read_text())
     assert exploding["diverged"] and exploding["epochs_run"] < 10

@@ -13,7 +13,7 @@ from leanmlp.exceptions import ConfigError, DataFormatError
 EMNIST_SPLITS = ("balanced", "byclass", "bymerge", "digits", "letters", "mnist")
 
 EMNIST_PARTS = ("train", "test")
-
+EMNIST_IMAGE_SHAPE = (28, 28)
 
 
 def is_zip(source: str | Path) -> bool:
@@ -142,8 +142,9 @@ def load_emnist_part(source: str | Path, split: str, part: str) -> LabelledImage
         )
     finally:
         files.close()
-    if images.ndim != 3:
-        raise DataFormatError(f"{names['images']}: expected 3 dimensions, got {images.shape}")
+    if images.ndim != 3 or images.shape[1:] != EMNIST_IMAGE_SHAPE:
+        raise DataFormatError(f"{names['images']}: images of shape {images.shape[1:]}, but every EMNIST image is "
+                              f"{EMNIST_IMAGE_SHAPE[0]}x{EMNIST_IMAGE_SHAPE[1]} pixels: not an EMNIST file")
     position = np.searchsorted(original_labels, labels)
     position = np.minimum(position, len(original_labels) - 1)
     unknown = original_labels[position] != labels

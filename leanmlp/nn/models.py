@@ -50,6 +50,9 @@ class MLPSpec:
             bad = [i for i in self.dropout_after if not 1 <= i <= len(self.hidden)]
             if bad:
                 raise ConfigError(f"dropout_after {bad}: there are hidden layers 1..{len(self.hidden)}")
+            if not self.dropout_after:
+                raise ConfigError(f"dropout_keep {self.dropout_keep} with dropout_after []: no hidden layer would "
+                                  "drop units; name the layers, or set dropout_keep to null")
         for name in ("l1", "l2"):
             if getattr(self, name) < 0:
                 raise ConfigError(f"{name} penalty coefficient must be >= 0, got {getattr(self, name)}")

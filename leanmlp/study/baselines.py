@@ -8,7 +8,10 @@ trains on the PCA features instead of the pixels.
 import re
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 from leanmlp.exceptions import ConfigError
+from leanmlp.seeding import stage_rng
 
 if TYPE_CHECKING:  # scikit-learn loads only when a baseline is made
     from sklearn.base import BaseEstimator
@@ -21,6 +24,17 @@ SLOW_BASELINES = ("svm", "knn")  # the paper dropped these as too slow
 def baseline_input(name: str) -> str:
     """'pca' for a pca_ model, else 'raw'."""
     return "pca" if name.startswith("pca_") else "raw"
+
+
+def training_subsample(n_images: int, train_size: int | None, seed: int) -> tuple[np.ndarray | None, str | None]:
+    """(the sorted rows a baseline fits on, or None for all of them; a note for the log, or
+    None). A ``baselines.train_size`` above the training set fits on all of it, and says so."""
+    if not train_size or train_size == n_images:
+        return None, None
+    if train_size > n_images:
+        return None, (f"baselines.train_size is {train_size}, but the training set has {n_images} images: "
+                      f"fitting on all {n_images}")
+    return np.sort(stage_rng(seed, "baseline-subsample").permutation(n_images)[:train_size]), None
 
 
 def check_baseline_name(name: str) -> None:

@@ -1,0 +1,95 @@
+"""Declarations the config alone shows to be wrong fail when the plan is made, naming them:
+before any job, where they would otherwise train the matrix and end "inconclusive" or "not run"."""
+
+import copy
+import re
+
+import pytest
+import yaml
+from conftest import REPO
+
+from leanmlp.exceptions import ConfigError
+from leanmlp.nn.models import MLPSpec
+from leanmlp.plan import build_plan
+
+CONFIG = yaml.safe_load((REPO / "config/demo.yaml").read_text())
+EXPERIMENTS = yaml.safe_load((REPO / "config/experiments/paper.yaml").read_text())
+
+
+def plan_with(change):
+    config, experiments = copy.deepcopy(CONFIG), copy.deepcopy(EXPERIMENTS)
+    change(config, experiments)
+    return build_plan(config, "config/experiments/paper.yaml", experiments)
+
+
+def claim(experiments, claim_id):
+    return next(c for c in experiments["claims"] + experiments["hypotheses"] if c["id"] == claim_id)
+
+
+def test_the_papers_declarations_pass(monkeypatch):
+    monkeypatch.chdir(REPO)
+    plan_with(lambda config, experiments: None)
+
+
+def twice(config, experiments):
+    config["mlp"]["default_settings"] = ["adam_lr0.001", "adam_lr0.001"]
+
+
+def momentum_on_sgd(config, experiments):
+    experiments["settings"]["sgd_lr0.1"]["momentum"] = 0.9
+
+
+def no_dropout_layer(config, experiments):
+    experiments["runs"]["h3x128_drop0.25"]["dropout_after"] = []
+
+
+def minus_itself(config, experiments):
+    claim(experiments, "regularisation_raises_test_accuracy")["minus"] = "best_raw"
+
+
+def twin_role(config, experiments):
+    experiments["roles"]["twin"] = {"run": "h3x128", "seeds": [0, 1, 2]}
+    claim(experiments, "regularisation_raises_test_accuracy").update(of="twin", minus="plain")
+
+
+def share_below_any_value(config, experiments):
+    claim(experiments, "keep_0.25_diverges")["above"] = -0.5
+
+
+def difference_above_any_value(config, experiments):
+    claim(experiments, "regularisation_raises_test_accuracy")["above"] = 2
+
+
+def own_seeds_replace_the_roles(config, experiments):
+    experiments["runs"]["h3x128"]["seeds"] = [5]
+
+
+def pipeline_figure(config, experiments):
+    experiments["figures"][12] = "h3x128"
+
+
+def unknown_baseline(config, experiments):
+    claim(experiments, "forest_comparable_to_1x32")["minus_baseline"]["model"] = "svm"
+
+
+@pytest.mark.parametrize("change, message", [
+    (twice, "mlp.default_settings lists 'adam_lr0.001' twice"),
+    (momentum_on_sgd, "settings.sgd_lr0.1: momentum 0.9 is read only by optimizer 'momentum', not 'sgd'"),
+    (no_dropout_layer, "run 'h3x128_drop0.25' under sgd_lr0.1: dropout_keep 0.25 with dropout_after []"),
+    (minus_itself, "claim 'regularisation_raises_test_accuracy': compares 'best_raw' with itself"),
+    (twin_role, "compares 'twin' with 'plain', both run 'h3x128'"),
+    (share_below_any_value, "claim 'keep_0.25_diverges': its threshold (> -0.5) is met by every value"),
+    (difference_above_any_value, "its threshold (> 2) is met by no value the quantity can take (-1 to 1)"),
+    (own_seeds_replace_the_roles, "by seed, but they share none: it could only end 'not run'"),
+    (pipeline_figure, "figures.12 is a figure the pipeline draws itself"),
+    (unknown_baseline, "minus_baseline names 'svm', which this config's baselines.models do not fit"),
+])
+def test_a_wrong_declaration_fails_at_planning_naming_it(monkeypatch, change, message):
+    monkeypatch.chdir(REPO)
+    with pytest.raises(ConfigError, match=re.escape(message)):
+        plan_with(change)
+
+
+def test_a_dropout_rate_with_no_layer_to_drop_is_refused_by_the_network_too():
+    with pytest.raises(ConfigError, match="no hidden layer would drop units"):
+        MLPSpec(4, 3, hidden=(8,), dropout_keep=0.5, dropout_after=())
