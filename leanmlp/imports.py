@@ -140,9 +140,15 @@ def data_files(modules: Iterable[str | Path], package_dir: Path = PACKAGE_DIR) -
     for file in Path(package_dir).rglob("*"):
         if file.is_file() and file.suffix not in (".py", ".pyc"):
             candidates.setdefault(file.name, []).append(file)
-    named = {node.value for module in modules for node in ast.walk(ast.parse(Path(module).read_text()))
-             if isinstance(node, ast.Constant) and isinstance(node.value, str)}
+    named = set().union(*(strings_in_source(Path(module).read_text()) for module in modules))
     return sorted(str(file) for name in named & set(candidates) for file in candidates[name])
+
+
+@functools.lru_cache(maxsize=1024)
+def strings_in_source(text: str) -> frozenset[str]:
+    """Every string constant of one source text (cached, like ``names_in_source``)."""
+    return frozenset(node.value for node in ast.walk(ast.parse(text))
+                     if isinstance(node, ast.Constant) and isinstance(node.value, str))
 
 
 def module_graph(package: str = PACKAGE, package_dir: Path = PACKAGE_DIR) -> dict[str, set[str]]:
