@@ -118,7 +118,7 @@ class Plan:
         if taken:
             raise ConfigError(f"{where}: figures.{taken[0]} is a figure the pipeline draws itself (figures "
                               f"{', '.join(map(str, PIPELINE_FIGURES))}); number the paper's figures 1-11")
-        names = {**{run: run for run in self.runs}, **self.roles}
+        names = self.matrix.names()
         for kind, declarations in (("claim", self.matrix.claims), ("hypothesis", self.matrix.hypotheses)):
             for judged in declarations:
                 check_judged(f"{where}: {kind} {judged['id']!r}", judged, names, self.matrix.seeds)

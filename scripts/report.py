@@ -30,9 +30,9 @@ def main(logger):
     for history in params.histories:
         histories.setdefault((history["setting"], history["run"]), []).append(pd.read_csv(history["path"]))
     baselines = {}
-    for path in map(Path, inputs.baselines):  # beside each result, the predictions it was scored by
-        result = json.loads(path.read_text())
-        baselines[result["model"]] = {**result, "predictions": load_predictions(path.with_suffix(".predictions.npz"))}
+    for result_file, predictions_file in zip(inputs.baselines, inputs.baseline_predictions, strict=True):
+        result = json.loads(Path(result_file).read_text())
+        baselines[result["model"]] = {**result, "predictions": load_predictions(predictions_file)}
     labels = {split: load_training_inputs(inputs[split])[1] for split in ("valid", "test")}
     prediction_files = dict(zip(map(tuple, params.prediction_jobs), inputs.predictions, strict=True))
     predictions = cache(lambda *job: load_predictions(prediction_files[job]) if job in prediction_files else None)

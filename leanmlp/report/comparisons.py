@@ -22,7 +22,7 @@ import pandas as pd
 
 from leanmlp.exceptions import ConfigError
 from leanmlp.study.baselines import check_baseline_name
-from leanmlp.study.claims import DERIVED_MEASURES, per_seed, seed_summary
+from leanmlp.study.claims import DERIVED_MEASURES, missing, per_seed, seed_summary
 from leanmlp.study.costs import convolution_multiplications, network_macs
 
 ACCURACY_TOLERANCE = 0.01  # within 1 percentage point counts as reproduced; within 3, close
@@ -305,10 +305,6 @@ def verdict(paper: float, ours: float, tolerance: float = ACCURACY_TOLERANCE) ->
     if difference <= tolerance:
         return "reproduced"
     return "close" if difference <= 3 * tolerance else "differs"
-
-
-def missing(value: object) -> bool:
-    return value is None or (isinstance(value, float) and math.isnan(value))
 
 
 def judged_row(comparison: Comparison, setting: str, ours: object, quantity: str, stand_in: bool,

@@ -222,10 +222,9 @@ def parsed(declarations: list[dict]) -> dict[str, Claim]:
     return {declaration["id"]: Claim.parse(declaration) for declaration in declarations}
 
 
-def judged_claims(claims_table: pd.DataFrame, declarations: list[dict]) -> list[dict]:
+def judged_claims(claims_table: pd.DataFrame, by_id: dict[str, Claim]) -> list[dict]:
     """Each claim with its rows per setting: {id, paper, quantity, threshold, rows: [{setting,
-    verdict, value, note}]}, in the declared order."""
-    by_id = parsed(declarations)
+    verdict, value, note}]}, in the declared order. by_id : the claims parsed, by id."""
     judged = []
     for claim_id, rows in claims_table.groupby("id", sort=False):
         claim = by_id[claim_id]
@@ -251,9 +250,8 @@ def family_summary(table: pd.DataFrame | None) -> dict | None:
             "exploratory": int((table.exploratory == True).sum())}  # noqa: E712
 
 
-def claims_overview(claims_table: pd.DataFrame, declarations: list[dict]) -> pd.DataFrame:
+def claims_overview(claims_table: pd.DataFrame, by_id: dict[str, Claim]) -> pd.DataFrame:
     """One line per claim and setting: the table a reader scans first."""
-    by_id = parsed(declarations)
     return pd.DataFrame({
         "claim": [f"`{i}`" for i in claims_table.id], "setting": claims_table.setting,
         "verdict": [verdict_text(row) for _, row in claims_table.iterrows()],
@@ -312,6 +310,7 @@ def report_context(inputs: ReportInputs, claims_table: pd.DataFrame, comparisons
     setup = comparisons[comparisons.kind == "setup"]
     findings = comparisons[comparisons.kind != "setup"]
     sizes = inputs.split["splits"]
+    claims = parsed(ctx["claims"])
     return {
         "name": ctx["name"], "written": header["written"], "code": describe(portable(header["provenance"])),
         "machine": header["machine"], "data": ctx["data"],
@@ -321,12 +320,12 @@ def report_context(inputs: ReportInputs, claims_table: pd.DataFrame, comparisons
         "supported": int((claims_table.verdict == SUPPORTED).sum()) if len(claims_table) else 0,
         "n_verdicts": len(claims_table),
         "claim_family": family_summary(claims_table),
-        "claims_overview": claims_overview(claims_table, ctx["claims"]) if len(claims_table) else None,
+        "claims_overview": claims_overview(claims_table, claims) if len(claims_table) else None,
         "best_setting": best_setting(comparisons, agreement),
         "agreement": markdown_table(agreement.reset_index(), floatfmt=".4f") if len(agreement) else None,
         "record": record_runs(inputs, counts.valid.max() / counts.valid.sum()),
-        "claims": judged_claims(claims_table, ctx["claims"]) if len(claims_table) else [],
-        "hypotheses": judged_claims(hypotheses_table, ctx.get("hypotheses", []))
+        "claims": judged_claims(claims_table, claims) if len(claims_table) else [],
+        "hypotheses": judged_claims(hypotheses_table, parsed(ctx.get("hypotheses", [])))
         if hypotheses_table is not None and len(hypotheses_table) else [],
         "hypothesis_family": family_summary(hypotheses_table),
         "train_column": train_column(findings),

@@ -35,6 +35,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from leanmlp.nn.predictions import prediction_key
 from leanmlp.study.paired import Estimate, binomial_bounds, binomial_p_values, crossed_estimate, holm, t_p_values
 
 SUPPORTED, NOT_SUPPORTED, INCONCLUSIVE = "supported", "not supported", "inconclusive"
@@ -191,7 +192,7 @@ class Results:
         rows = []
         for seed in seeds:
             arrays = self.predictions(setting, run, int(seed))
-            key = f"{split}_{checkpoint}"
+            key = prediction_key(split, checkpoint)
             if arrays is None or key not in arrays or split not in self.labels:
                 return None
             if len(arrays[key]) != len(self.labels[split]):
@@ -206,7 +207,7 @@ class Results:
 
     def baseline_scores(self, model: str, key: str) -> np.ndarray | None:
         split = BASELINE_KEYS[key]
-        predicted = self.baselines[model].get("predictions", {}).get(f"{split}_final")
+        predicted = self.baselines[model].get("predictions", {}).get(prediction_key(split, "final"))
         return None if predicted is None or split not in self.labels else \
             (predicted == self.labels[split]).astype(np.float64)[None, :]
 

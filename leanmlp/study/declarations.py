@@ -56,6 +56,9 @@ def check_judged(where: str, declaration: dict, runs_of: Mapping[str, str], seed
     """One claim or hypothesis against the matrix: it compares two different runs, its
     threshold can go either way, and runs paired by seed share a seed."""
     claim = Claim.parse(declaration)
+    if claim.measure == "diverged" and (claim.threshold.both_sides or claim.compared):
+        raise ConfigError(f"{where}: a divergence share is judged alone, above or below a rate (exact binomial "
+                          "tests), not within a margin or against another")
     if claim.other is not None:
         first, second = runs_of[claim.of], runs_of[claim.other]
         if first == second:

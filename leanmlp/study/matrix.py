@@ -296,10 +296,6 @@ def plan_matrix(experiments: dict, mlp: dict, mining_targets: dict[str, list[str
                                        f"experiments {kind} {item['id']!r} {key}")
             if item.get("pairing") == "paired":
                 check_pairing(item, known, runs, mlp["defaults"])
-            if item.get("measure") == "diverged" and ({"within", "minus", "relative_to", "minus_baseline",
-                                                       "minus_best_baseline"} & set(item)):
-                raise ConfigError(f"experiments {kind} {item['id']!r}: a divergence share is judged alone, above "
-                                  "or below a rate (exact binomial tests), not within a margin or against another")
             for setting in item.get("settings", []):
                 run = known[item["of"]]
                 if setting not in runs[run].get("settings", mlp["default_settings"]):

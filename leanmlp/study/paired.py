@@ -188,11 +188,12 @@ def holm(p_values: Sequence[float], alpha: float) -> list[HolmStep]:
     """Holm's step-down over a family: the smallest p-value is tested at alpha / m, the next
     at alpha / (m - 1), ..., until one fails; that one and every larger one stand."""
     m = len(p_values)
+    order = sorted(range(m), key=lambda i: p_values[i])
     steps = [HolmStep(False, alpha / max(m, 1))] * m
-    for rank, index in enumerate(sorted(range(m), key=lambda i: p_values[i])):
+    for rank, index in enumerate(order):
         level = alpha / (m - rank)
         if p_values[index] > level:
-            for rest in sorted(range(m), key=lambda i: p_values[i])[rank:]:
+            for rest in order[rank:]:
                 steps[rest] = HolmStep(False, level)
             break
         steps[index] = HolmStep(True, level)
