@@ -16,10 +16,11 @@ from leanmlp.data.sources import source_kind
 from leanmlp.data.splits import SPLIT_NAMES
 from leanmlp.exceptions import ConfigError
 from leanmlp.mining.pruning import PRUNING_METHODS, target_slug
+from leanmlp.nn.fitting import describe_run
 from leanmlp.report.comparisons import expand_comparisons, history_runs
 from leanmlp.study.configuration import baseline_models
 from leanmlp.study.declarations import check_judged, check_settings
-from leanmlp.study.matrix import describe_run, job_hyperparameters, job_subfolder, mlp_settings, plan_matrix_of
+from leanmlp.study.matrix import job_hyperparameters, job_subfolder, mlp_settings, plan_matrix_of
 
 REFERENCE_FILE = "config/paper_reference.yaml"
 # The figures the pipeline draws itself, beside the paper's 1-11 the experiments file declares.

@@ -7,12 +7,11 @@ import pandas as pd
 from leanmlp.atomic import atomic_path, write_json
 from leanmlp.deploy.model_io import save_model
 from leanmlp.mining.inputs import load_training_inputs
-from leanmlp.nn.fitting import progress_epochs, run_training, timing_summary
+from leanmlp.nn.fitting import describe_run, progress_epochs, run_training, timing_summary
 from leanmlp.nn.predictions import save_predictions
 from leanmlp.nn.training import HISTORY_COLUMNS
 from leanmlp.provenance import describe, provenance
 from leanmlp.stage import job_label, run_stage, stage_logger
-from leanmlp.study.matrix import describe_run
 
 
 def main(logger):

@@ -143,3 +143,18 @@ def timing_summary(metrics: dict) -> str:
             f"(the first, with warm-up, took {metrics['first_epoch_seconds']:.2f} s); "
             f"evaluation-mode train pass median {metrics['train_eval_seconds_median']:.2f} s; "
             f"last tenth of the epochs {metrics['late_over_early_epoch_seconds']:.2f}x the first")
+
+
+def describe_run(hyperparameters: dict) -> str:
+    """The paper's way of naming a model: '3x128, dropout 0.75, L1 1e-05'."""
+    hidden = hyperparameters["hidden"]
+    sizes = set(hidden)
+    text = f"{len(hidden)}x{hidden[0]}" if len(sizes) == 1 else "-".join(map(str, hidden))
+    if hyperparameters.get("dropout_keep") is not None:
+        text += f", dropout keep {hyperparameters['dropout_keep']}"
+    for penalty in ("l1", "l2"):
+        if hyperparameters.get(penalty):
+            text += f", {penalty.upper()} {hyperparameters[penalty]:g}"
+    if hyperparameters.get("input", "raw") != "raw":
+        text += f", input {hyperparameters['input']}"
+    return text

@@ -15,7 +15,7 @@ import pandas as pd
 
 from leanmlp.report.comparisons import missing
 from leanmlp.study.claims import seed_summary
-from leanmlp.study.matrix import describe_run
+from leanmlp.nn.fitting import describe_run
 
 
 def job_table(metrics: list[dict]) -> pd.DataFrame:

@@ -322,18 +322,3 @@ def plan_matrix_of(experiments_file: str, experiments: dict, mlp_config: dict, m
             raise ConfigError(f"{experiments_file}: {e}") from None
         overlaid = ", ".join(f"mlp.{key}" for key in ("settings", "default_settings", "defaults") if key in mlp_config)
         raise ConfigError(f"the config's {overlaid} (laid over {experiments_file}): {e}") from None
-
-
-def describe_run(hyperparameters: dict) -> str:
-    """The paper's way of naming a model: '3x128, dropout 0.75, L1 1e-05'."""
-    hidden = hyperparameters["hidden"]
-    sizes = set(hidden)
-    text = f"{len(hidden)}x{hidden[0]}" if len(sizes) == 1 else "-".join(map(str, hidden))
-    if hyperparameters.get("dropout_keep") is not None:
-        text += f", dropout keep {hyperparameters['dropout_keep']}"
-    for penalty in ("l1", "l2"):
-        if hyperparameters.get(penalty):
-            text += f", {penalty.upper()} {hyperparameters[penalty]:g}"
-    if hyperparameters.get("input", "raw") != "raw":
-        text += f", input {hyperparameters['input']}"
-    return text
