@@ -15,16 +15,18 @@ from leanmlp.data.emnist import emnist_file_names
 from leanmlp.data.sources import source_kind
 from leanmlp.data.splits import SPLIT_NAMES
 from leanmlp.exceptions import ConfigError
-from leanmlp.mining.pruning import PRUNING_METHODS, target_slug
+from leanmlp.mining.pruning import target_slug
+from leanmlp.mining.random_control import RANDOM_CONTROL, draw_method
+from leanmlp.mining.selection import controllers, method_slugs, method_targets
 from leanmlp.nn.fitting import describe_run
 from leanmlp.report.comparisons import expand_comparisons, history_runs
 from leanmlp.study.configuration import baseline_models
 from leanmlp.study.declarations import check_judged, check_settings
-from leanmlp.study.matrix import job_hyperparameters, job_subfolder, mlp_settings, plan_matrix_of
+from leanmlp.study.matrix import job_hyperparameters, job_subfolder, mlp_settings, plan_matrix_of, variant_runs
 
 REFERENCE_FILE = "config/paper_reference.yaml"
 # The figures the pipeline draws itself, beside the paper's 1-11 the experiments file declares.
-PIPELINE_FIGURES = (0, 12, 13, 14, 15, 16, 17)
+PIPELINE_FIGURES = (0, 12, 13, 14, 15, 16, 17, 18)
 # What one training job writes into its folder (the train_mlp rule's outputs).
 TRAINING_FILES = ("history.csv", "model.npz", "predictions.npz", "metrics.json")
 
@@ -65,14 +67,10 @@ def quick_config(config: dict) -> dict:
     return quick
 
 
-def pruning_slugs(mining: dict) -> dict[str, list[str]]:
-    """{method: the slug of each of its targets, in order}."""
-    return {method: [target_slug(t) for t in mining[method]["targets"]] for method in PRUNING_METHODS}
-
-
 def input_variants(mining: dict) -> list[str]:
-    """Every training input: raw pixels, PCA-k on the full train set, and each pruned set."""
-    return ["raw", "pca"] + [f"{method}/{slug}" for method, slugs in pruning_slugs(mining).items() for slug in slugs]
+    """Every training input: raw pixels, PCA-k on the full train set, and each selected set
+    (a random one stands for one draw per training seed; see ``Plan.variant_files``)."""
+    return ["raw", "pca"] + [f"{method}/{slug}" for method, slugs in method_slugs(mining).items() for slug in slugs]
 
 
 @dataclass
@@ -91,7 +89,8 @@ class Plan:
         self.data = self.config["data"]
         self.source_kind = source_kind(self.data["source"])
         self.mining = self.config["mining"]
-        self.slugs = pruning_slugs(self.mining)
+        self.slugs = method_slugs(self.mining)
+        self.targets = method_targets(self.mining)
         self.input_variants = input_variants(self.mining)
         self.baselines = self.config["baselines"]
         self.baseline_models = baseline_models(self.baselines)
@@ -101,6 +100,12 @@ class Plan:
         # every training job as (setting, run); each is trained once per seed of its run
         self.jobs = [(setting, run) for run in self.runs for setting in self.run_settings(run)]
         self.run_inputs = {run: self.hyperparameters_of(self.run_settings(run)[0], run)["input"] for run in self.runs}
+        # the draws of every random input: one per seed of the runs that train on it
+        self.draws = {variant: sorted({seed for run, used in self.run_inputs.items() if used == variant
+                                       for seed in self.matrix.seeds[run]}) or [0]
+                      for variant in self.input_variants if variant.startswith(f"{RANDOM_CONTROL}/")}
+        self.el2n_scoring = self.el2n_scoring_hyperparameters()
+        self.selection_runs = self.runs_on_selected_sets()
         try:
             self.comparisons = expand_comparisons(
                 self.matrix.comparisons, yaml.safe_load(Path(REFERENCE_FILE).read_text()),
@@ -156,15 +161,51 @@ class Plan:
 
     def pruning_target(self, method: str, target: str) -> dict:
         """The target dict of a prune job, found by its slug."""
-        return {target_slug(t): t for t in self.mining[method]["targets"]}[target]
+        return {target_slug(t): t for t in self.targets[method]}[target]
 
     def kept_files(self, method: str) -> list[str]:
-        """The kept-indices file of every target of a pruning method, in target order."""
+        """The kept-indices file of every target of a scored method, in target order."""
         return [f"{self.results}/mining/{method}/kept/{slug}.npz" for slug in self.target_slugs(method)]
 
-    def variant_files(self, variant: str) -> dict[str, str]:
-        """The train/valid/test files of an input variant (see ``input_variants``)."""
+    def controlled_kept_files(self, target: str) -> dict[str, str]:
+        """{method: its kept file of ``target``} of every method the random set of ``target`` controls."""
+        return {method: f"{self.results}/mining/{method}/kept/{target}.npz"
+                for method in controllers(self.mining, target)}
+
+    def variant_files(self, variant: str, seed: int | None = None) -> dict[str, str]:
+        """The train/valid/test files of an input variant (see ``input_variants``); a random
+        variant's are those of the draw of training seed ``seed`` (None: its first draw)."""
+        method, _, target = variant.partition("/")
+        if method == RANDOM_CONTROL:
+            return self.split_files(f"mining/{draw_method(self.draws[variant][0] if seed is None else seed)}/{target}")
         return self.split_files("data" if variant == "raw" else f"mining/{variant}")
+
+    def runs_on_selected_sets(self) -> dict[str, str]:
+        """{run: its selected input} of every run that trains figure 18's network on a selected
+        set, method by method in target order."""
+        return {run: self.run_inputs[run] for method, slugs in self.slugs.items()
+                for run in variant_runs(self.runs, self.matrix.figure18, method, slugs)}
+
+    def el2n_scoring_hyperparameters(self) -> dict:
+        """The EL2N scoring network: mining.el2n.scoring's run (or role) under its setting, for its
+        epochs, on raw pixels or PCA features of the full training set."""
+        scoring = self.mining["el2n"]["scoring"]
+        where = "mining.el2n.scoring"
+        run = self.matrix.names().get(scoring["model_of"])
+        if run is None:
+            raise ConfigError(f"{where}.model_of names {scoring['model_of']!r}, which is no run or role of "
+                              f"{self.experiments_file}")
+        if scoring["setting"] not in self.mlp["settings"]:
+            raise ConfigError(f"{where}.setting names {scoring['setting']!r}; the settings are "
+                              f"{', '.join(self.mlp['settings'])}")
+        hyperparameters = {**self.hyperparameters_of(scoring["setting"], run), "epochs": scoring["epochs"]}
+        if hyperparameters["input"] not in ("raw", "pca"):
+            raise ConfigError(f"{where}.model_of {scoring['model_of']!r} trains on {hyperparameters['input']}; "
+                              "the scores are of the full training set: name a run on raw or pca input")
+        return hyperparameters
+
+    def el2n_scoring_files(self) -> list[str]:
+        return [f"{self.results}/mining/el2n/scoring/seed{seed}.npz" for seed in self.mining["el2n"]["scoring"]["seeds"]]
 
     @property
     def mining_figures(self) -> list[str]:
@@ -192,8 +233,11 @@ class Plan:
 
     def training_runtime(self, setting: str, run: str) -> int:
         """Minutes a cluster should allow one training job (see SECONDS_PER_EPOCH)."""
-        epochs = self.hyperparameters_of(setting, run)["epochs"]
-        return RUNTIME_MARGIN_MINUTES + int(epochs * SECONDS_PER_EPOCH * RUNTIME_SAFETY_FACTOR / 60)
+        return self.training_runtime_of(self.hyperparameters_of(setting, run))
+
+    @staticmethod
+    def training_runtime_of(hyperparameters: dict) -> int:
+        return RUNTIME_MARGIN_MINUTES + int(hyperparameters["epochs"] * SECONDS_PER_EPOCH * RUNTIME_SAFETY_FACTOR / 60)
 
     # --- report ---
     def compared_histories(self) -> list[dict]:
@@ -246,7 +290,11 @@ class Plan:
         """Every figure of the run, by name (so by number): the one list the figures rule and
         the report rule both read."""
         return sorted([f"{self.results}/figures/fig00_paper_vs_ours.png", *self.curve_files, *self.mining_figures,
-                       f"{self.results}/figures/fig16_memory_vs_accuracy.png"])
+                       f"{self.results}/figures/fig16_memory_vs_accuracy.png", self.selection_figure])
+
+    @property
+    def selection_figure(self) -> str:
+        return f"{self.results}/figures/fig18_selection_against_random.png"
 
 
 def load_experiments(config: dict) -> tuple[str, dict]:
@@ -268,6 +316,6 @@ def build_plan(config: dict, experiments_file: str, experiments: dict) -> Plan:
         mlp["defaults"]["epochs"] = config["quick"]["epochs"]
         notes.append(f"quick mode: {config['quick']['epochs']} epochs per run, baselines on "
                      f"{config['quick']['baseline_train_size']} images; results in results/{config['name']}")
-    matrix = plan_matrix_of(experiments_file, experiments, config["mlp"], mlp, pruning_slugs(config["mining"]),
+    matrix = plan_matrix_of(experiments_file, experiments, config["mlp"], mlp, method_slugs(config["mining"]),
                             input_variants(config["mining"]))
     return Plan(config, experiments_file, matrix, mlp, notes)

@@ -17,7 +17,7 @@ def main(logger):
             class_sizes = f["class_sizes"]
     with np.load(snakemake.input.scores) as scores:
         summary = {"method": snakemake.wildcards.method, "n_scored": len(scores["scores"]),
-                   "score_scale": "0..255 pixel values",
+                   "score_scale": str(scores["score_scale"]) if "score_scale" in scores else "0..255 pixel values",
                    **{key: scores[key].item() for key in ("n_components", "variance_captured") if key in scores}}
     summary["targets"] = pruning_summary(kept, class_sizes, characters)
     write_json(snakemake.output.summary, summary)

@@ -53,7 +53,9 @@ def main(logger):
     appendix = {"tables": [{"title": title, "markdown": Path(inputs[name]).read_text().strip()}
                            for name, title in CARRIED_TABLES.items()],
                 "figures": [Path(path).name for path in inputs.figures],
-                "timing": stage_times(params.benchmarks)}
+                "timing": stage_times(params.benchmarks),
+                "selection_figure": Path(inputs.selection_figure).name,
+                "selection_table": Path(inputs.selection_md).read_text().strip()}
     context = report_context(report_inputs, claims_table, comparisons, agreement, header, appendix,
                              hypotheses_table)
     text = render_report(context)

@@ -12,16 +12,16 @@ import yaml
 from conftest import REPO
 
 from leanmlp.exceptions import ConfigError
+from leanmlp.mining.selection import method_slugs
+from leanmlp.plan import input_variants
 from leanmlp.report.comparisons import Comparison, expand_comparisons, judged_row, reference_value, table_columns
 from leanmlp.report.reproduction import ReportInputs, paper_comparisons
 from leanmlp.report.tables import aggregate_seeds, paper_rows_table
 from leanmlp.study.claims import Results, judge_claims, seed_summary
 from leanmlp.study.matrix import job_hyperparameters, mlp_settings, plan_matrix
 
-TARGETS = {"mean_distance": ["fraction0.94", "fraction0.893", "fraction0.82", "fraction0.7", "fraction0.5",
-                             "proportional0.5"],
-           "rmse": ["fraction0.893", "fraction0.82", "fraction0.7", "fraction0.5"]}
-VARIANTS = ["raw", "pca"] + [f"{m}/{s}" for m, slugs in TARGETS.items() for s in slugs]
+TARGETS = method_slugs(yaml.safe_load((REPO / "config/demo.yaml").read_text())["mining"])
+VARIANTS = input_variants(yaml.safe_load((REPO / "config/demo.yaml").read_text())["mining"])
 BASELINES = ["rf20", "rf50", "rf100", "tree", "logreg_ovr", "pca_rf20", "pca_rf50", "pca_rf100"]
 
 

@@ -271,3 +271,51 @@ def memory_accuracy_figure(points: pd.DataFrame, title: str, colours: dict[str, 
         fig.legend(handles, labels, loc="lower center", ncol=2, fontsize=7, frameon=False)
     fig.tight_layout(rect=(0, 0.05 + 0.03 * (-(-len(labels) // 2)), 1, 1))
     return fig
+
+
+# Figure 18's line style per method: the paper's scores solid, the field's dashed, the random
+# control dotted in black (the reference every other line is read against); a class-proportional
+# target of a method in a lighter colour and its own marker.
+SELECTION_STYLES = {"mean_distance": ("tab:blue", "-", "o"), "rmse": ("tab:orange", "-", "^"),
+                    "el2n": ("tab:purple", "--", "s"), "random": ("black", ":", "D")}
+PROPORTIONAL_STYLES = {"mean_distance": ("tab:cyan", "-", "v"), "rmse": ("gold", "-", "v"),
+                       "el2n": ("plum", "--", "v"), "random": ("grey", ":", "d")}
+FULL_SET_COLOUR = "green"
+
+
+def selection_figure(points: pd.DataFrame, title: str) -> Figure:
+    """Test accuracy against the share of the training set kept, one panel per setting, one line
+    per selection method (bands: lowest to highest seed), the full set as a horizontal band.
+
+    points : ``report.selection.selection_points``' output (the full set: method 'full')
+    """
+    settings = list(dict.fromkeys(points.setting))
+    fig, axes = plt.subplots(1, max(1, len(settings)), figsize=(5.2 * max(1, len(settings)), 5), sharey=True,
+                             squeeze=False)
+    for ax, setting in zip(axes[0], settings, strict=False):
+        panel = points[points.setting == setting]
+        for (method, proportional), rows in panel.groupby(["method", "proportional"], sort=False):
+            if method not in SELECTION_STYLES:  # the full training set: one size, a horizontal band
+                ax.axhline(rows.test_acc.iloc[0], color=FULL_SET_COLOUR, lw=1.2,
+                           label=f"{rows.series.iloc[0]} ({rows.n_train.iloc[0]:,} images)")
+                ax.axhspan(rows.test_acc_low.iloc[0], rows.test_acc_high.iloc[0], color=FULL_SET_COLOUR, alpha=0.12)
+                continue
+            colour, line, marker = (PROPORTIONAL_STYLES if proportional else SELECTION_STYLES)[method]
+            rows = rows.sort_values("share_kept")
+            ax.plot(rows.share_kept, rows.test_acc, color=colour, ls=line, marker=marker, ms=5,
+                    label=rows.series.iloc[0])
+            if (rows.n_seeds > 1).any():
+                ax.fill_between(rows.share_kept, rows.test_acc_low, rows.test_acc_high, color=colour, alpha=0.15,
+                                lw=0)
+        ax.set_title(setting, fontsize=10)
+        ax.set_xlabel("share of the full training set kept")
+        ax.xaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0, decimals=0))
+        ax.grid(alpha=0.3)
+    axes[0][0].set_ylabel("test accuracy (fraction correct)")
+    handles, labels = axes[0][0].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="lower center", ncol=3, fontsize=8, frameon=False)
+    seeds = int(points.n_seeds.max()) if len(points) else 0
+    fig.suptitle(f"{title}\nlines: mean over {seeds} seeds; bands: lowest to highest seed (each seed of the random "
+                 "subset is its own draw)", fontsize=10)
+    fig.tight_layout(rect=(0, 0.05 + 0.035 * (-(-len(labels) // 3)), 1, 0.98))
+    return fig

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from leanmlp.mining.random_control import RANDOM_CONTROL
 from leanmlp.provenance import describe
 from leanmlp.report.comparisons import (
     ACCURACY_VERDICTS,
@@ -240,6 +241,15 @@ def judged_claims(claims_table: pd.DataFrame, by_id: dict[str, Claim]) -> list[d
     return judged
 
 
+def against_chance(claims_table: pd.DataFrame, by_id: dict[str, Claim], roles: dict[str, str],
+                   run_inputs: dict[str, str]) -> pd.DataFrame:
+    """The rows of the claims that judge a selected set against the random control (their
+    ``minus`` trains on a random subset): the verdicts the pruning section opens with."""
+    controlled = [claim_id for claim_id, claim in by_id.items()
+                  if not claim.relative and run_inputs.get(roles.get(claim.other, ""), "").startswith(f"{RANDOM_CONTROL}/")]
+    return claims_table[claims_table.id.isin(controlled)]
+
+
 def family_summary(table: pd.DataFrame | None) -> dict | None:
     """How a list's verdicts were tested together: {tests, first_level, alpha}."""
     if table is None or not len(table):
@@ -311,6 +321,8 @@ def report_context(inputs: ReportInputs, claims_table: pd.DataFrame, comparisons
     findings = comparisons[comparisons.kind != "setup"]
     sizes = inputs.split["splits"]
     claims = parsed(ctx["claims"])
+    chance = against_chance(claims_table, claims, ctx["roles"], ctx["run_inputs"]) if len(claims_table) \
+        else claims_table
     return {
         "name": ctx["name"], "written": header["written"], "code": describe(portable(header["provenance"])),
         "machine": header["machine"], "data": ctx["data"],
@@ -325,6 +337,7 @@ def report_context(inputs: ReportInputs, claims_table: pd.DataFrame, comparisons
         "agreement": markdown_table(agreement.reset_index(), floatfmt=".4f") if len(agreement) else None,
         "record": record_runs(inputs, counts.valid.max() / counts.valid.sum()),
         "claims": judged_claims(claims_table, claims) if len(claims_table) else [],
+        "against_chance": claims_overview(chance, claims) if len(chance) else None,
         "hypotheses": judged_claims(hypotheses_table, parsed(ctx.get("hypotheses", [])))
         if hypotheses_table is not None and len(hypotheses_table) else [],
         "hypothesis_family": family_summary(hypotheses_table),

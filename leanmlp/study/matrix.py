@@ -97,7 +97,8 @@ def unknown_name(kind: str, name: str, known: Iterable[str], where: str) -> Conf
 class Matrix:
     """The resolved matrix. runs: {name: overrides}; seeds: {name: [seeds]}; roles:
     {role: run}; figures: {the paper's figure number: run}; tables: {table of the experiments
-    file: {row key: run}} in the file's row order; figure16: runs; claims and comparisons:
+    file: {row key: run}} in the file's row order; figure16: runs; figure18: a run on the full
+    set, whose network the figure follows over the selected sets; claims and comparisons:
     lists of their declarations."""
 
     runs: dict
@@ -106,6 +107,7 @@ class Matrix:
     figures: dict
     tables: dict
     figure16: list
+    figure18: str  # the run whose network figure 18 draws on every selected set
     claims: list = field(default_factory=list)
     comparisons: list = field(default_factory=list)
     hypotheses: list = field(default_factory=list)
@@ -285,6 +287,8 @@ def plan_matrix(experiments: dict, mlp: dict, mining_targets: dict[str, list[str
             figure16.append(roles[name])
         else:
             raise unknown_name("role or table", name, [*roles, *tables], "experiments figure16")
+    figure18 = resolve_run("experiments figure18", roles.get(experiments["figure18"], experiments["figure18"]),
+                           runs, mining_targets)
     claims = experiments.get("claims", [])
     hypotheses = experiments.get("hypotheses", [])
     names = {**{run: run for run in runs}, **roles}
@@ -305,7 +309,7 @@ def plan_matrix(experiments: dict, mlp: dict, mining_targets: dict[str, list[str
     duplicated = sorted({i for i in ids if ids.count(i) > 1})
     if duplicated:
         raise ConfigError(f"experiments claims and hypotheses: id {duplicated[0]!r} is used twice")
-    return Matrix(runs, seeds, roles, figures, tables, list(dict.fromkeys(figure16)), claims,
+    return Matrix(runs, seeds, roles, figures, tables, list(dict.fromkeys(figure16)), figure18, claims,
                   experiments.get("comparisons", []), hypotheses)
 
 

@@ -18,7 +18,9 @@ from snakemake.logging import logger
 from snakemake.utils import validate
 
 from leanmlp.exceptions import ConfigError
-from leanmlp.mining.pruning import PRUNING_METHODS, target_slug
+from leanmlp.mining.pruning import target_slug
+from leanmlp.mining.random_control import RANDOM_CONTROL
+from leanmlp.mining.selection import SCORED_METHODS
 from leanmlp.plan import REFERENCE_FILE, SCORE_FIGURES, TRAINING_FILES, build_plan, load_experiments
 from leanmlp.provenance import code_digest
 from leanmlp.study.baselines import baseline_input
@@ -80,8 +82,18 @@ def get_score_figure_kept_files(wildcards):
 
 
 def get_training_inputs(wildcards):
-    """The train/valid/test files a job reads, by its input variant."""
-    return PLAN.variant_files(PLAN.hyperparameters_of(wildcards.setting, wildcards.run)["input"])
+    """The train/valid/test files a job reads, by its input variant (a random one: its seed's draw)."""
+    return PLAN.variant_files(
+        PLAN.hyperparameters_of(wildcards.setting, wildcards.run)["input"], int(wildcards.seed)
+    )
+
+
+def get_controlled_kept_files(wildcards):
+    return list(PLAN.controlled_kept_files(wildcards.target).values())
+
+
+def get_controlling_methods(wildcards):
+    return list(PLAN.controlled_kept_files(wildcards.target))
 
 
 def get_hyperparameters(wildcards):

@@ -1,5 +1,6 @@
-# Data-mining stages: PCA, pruning by distance from the class mean and by PCA reconstruction
-# error, the pruned variants' projections, and the memory accounting. Every summary and figure
+# Data-mining stages: PCA, pruning by distance from the class mean, by PCA reconstruction error
+# and by EL2N (its scoring trainings cached one per seed), the random control's draws, the
+# selected sets' projections, and the memory accounting. Every summary and figure
 # is a job of its own, and every pruning target is its own file: redoing one redoes nothing
 # upstream of what reads it.
 
@@ -113,6 +114,81 @@ rule rmse:
         "../../scripts/rmse.py"
 
 
+rule el2n_scoring:
+    input:
+        train=PLAN.variant_files(PLAN.el2n_scoring["input"])["train"],
+    output:
+        scores=f"{PLAN.results}/mining/el2n/scoring/seed{{seed}}.npz",
+    log:
+        f"{PLAN.results}/logs/el2n_scoring/seed{{seed}}.log",
+    benchmark:
+        f"{PLAN.results}/benchmarks/el2n_scoring/seed{{seed}}.tsv"
+    wildcard_constraints:
+        seed=r"\d+",
+    group:
+        "training"
+    conda:
+        "../envs/leanmlp.yaml"
+    threads: PLAN.mlp.get("threads", 1)
+    resources:
+        mem_mb=memory_from_inputs(200, 1.5),
+        runtime=PLAN.training_runtime_of(PLAN.el2n_scoring),
+    params:
+        code=script_code("el2n_scoring"),
+        hyperparameters=PLAN.el2n_scoring,
+        seed=lambda wildcards: int(wildcards.seed),
+    script:
+        "../../scripts/el2n_scoring.py"
+
+
+rule el2n:
+    input:
+        scoring=PLAN.el2n_scoring_files(),
+    output:
+        scores=f"{PLAN.results}/mining/el2n/scores.npz",
+    log:
+        f"{PLAN.results}/logs/el2n.log",
+    benchmark:
+        f"{PLAN.results}/benchmarks/el2n.tsv"
+    conda:
+        "../envs/leanmlp.yaml"
+    resources:
+        mem_mb=memory_from_inputs(200, 2),
+        runtime=5,
+    params:
+        code=script_code("el2n"),
+        keep=PLAN.mining["el2n"]["keep"],
+    script:
+        "../../scripts/el2n.py"
+
+
+rule random_subset:
+    input:
+        train=f"{PLAN.results}/data/train.npz",
+        controlled=get_controlled_kept_files,
+    output:
+        kept=f"{PLAN.results}/mining/{RANDOM_CONTROL}/draw{{draw}}/kept/{{target}}.npz",
+    log:
+        f"{PLAN.results}/logs/random_subset/draw{{draw}}_{{target}}.log",
+    benchmark:
+        f"{PLAN.results}/benchmarks/random_subset/draw{{draw}}/{{target}}.tsv"
+    wildcard_constraints:
+        draw=r"\d+",
+        target="[^/]+",
+    conda:
+        "../envs/leanmlp.yaml"
+    resources:
+        mem_mb=memory_from_inputs(300, 1.5),
+        runtime=5,
+    params:
+        code=script_code("random_subset"),
+        controls=get_controlling_methods,
+        config_seed=PLAN.config["seed"],
+        draw=lambda wildcards: int(wildcards.draw),
+    script:
+        "../../scripts/random_subset.py"
+
+
 rule prune:
     input:
         train=f"{PLAN.results}/data/train.npz",
@@ -124,7 +200,7 @@ rule prune:
     benchmark:
         f"{PLAN.results}/benchmarks/prune/{{method}}/{{target}}.tsv"
     wildcard_constraints:
-        method="|".join(PRUNING_METHODS),
+        method="|".join(SCORED_METHODS),
         target="[^/]+",
     conda:
         "../envs/leanmlp.yaml"
@@ -150,7 +226,7 @@ rule pruning_summary:
     benchmark:
         f"{PLAN.results}/benchmarks/pruning_summary/{{method}}.tsv"
     wildcard_constraints:
-        method="|".join(PRUNING_METHODS),
+        method="|".join(SCORED_METHODS),
     conda:
         "../envs/leanmlp.yaml"
     resources:
@@ -232,7 +308,8 @@ rule project_pruned:
     benchmark:
         f"{PLAN.results}/benchmarks/project_pruned/{{method}}/{{target}}.tsv"
     wildcard_constraints:
-        method="|".join(PRUNING_METHODS),
+        # a scored method's set, or one draw of the random control ("random/draw2")
+        method="|".join([*SCORED_METHODS, rf"{RANDOM_CONTROL}/draw\d+"]),
         target="[^/]+",
     group:
         "projections"
@@ -249,6 +326,7 @@ rule project_pruned:
 
 rule memory:
     input:
+        # a random variant by its first draw: every draw has the same size
         trains=[PLAN.variant_files(variant)["train"] for variant in PLAN.input_variants],
     output:
         table=f"{PLAN.results}/mining/memory.csv",
@@ -274,6 +352,6 @@ rule mining:
         PLAN.mining_figures,
         expand(
             f"{PLAN.results}/mining/{{method}}/summary.json",
-            method=PRUNING_METHODS,
+            method=SCORED_METHODS,
         ),
         rules.memory.output,

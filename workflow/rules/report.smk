@@ -126,6 +126,18 @@ rule tables:
             caption="../report/overview.rst",
             category="2. Overview",
         ),
+        selection=f"{PLAN.results}/tables/selection.csv",
+        selection_md=report(
+            f"{PLAN.results}/tables/selection.md",
+            caption="../report/selection.rst",
+            category="3. Tables",
+            labels={"table": "every selection method at every size"},
+        ),
+        selection_figure=report(
+            PLAN.selection_figure,
+            caption="../report/selection.rst",
+            category="5. Data mining",
+        ),
     log:
         f"{PLAN.results}/logs/tables.log",
     benchmark:
@@ -138,6 +150,8 @@ rule tables:
         tables=PLAN.matrix.tables,
         comparisons=PLAN.matrix.comparisons,
         figure16_inputs={run: PLAN.run_inputs[run] for run in PLAN.matrix.figure16},
+        selection_runs=PLAN.selection_runs,
+        selection_reference=PLAN.matrix.figure18,
         all_settings=list(PLAN.mlp["settings"]),
     script:
         "../../scripts/tables.py"

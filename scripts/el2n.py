@@ -1,0 +1,25 @@
+"""Stage el2n: the EL2N score of every training image, averaged over the scoring seeds, as the
+score the prune stage keeps the lowest of for the declared direction (keep easy or hard)."""
+
+import numpy as np
+
+from leanmlp.atomic import save_npz
+from leanmlp.mining.el2n import selection_scores
+from leanmlp.stage import run_stage, stage_logger
+
+
+def main(logger):
+    runs = []
+    for path in snakemake.input.scoring:
+        with np.load(path) as f:
+            runs.append(f["el2n"])
+    mean = np.mean(runs, axis=0, dtype=np.float64).astype(np.float32)
+    keep = snakemake.params.keep
+    save_npz(snakemake.output.scores, scores=selection_scores(mean, keep), el2n=mean,
+             indices=np.arange(len(mean), dtype=np.int32), score_scale=np.str_("EL2N, 0 to sqrt(2)"))
+    agreement = np.corrcoef(runs).min() if len(runs) > 1 else float("nan")
+    logger.info("EL2N of %d images over %d scoring seeds: median %.3f; keeping the %s ones; the lowest "
+                "correlation between two seeds' scores %.2f", len(mean), len(runs), np.median(mean), keep, agreement)
+
+
+run_stage(main, stage_logger("el2n", snakemake.log[0]))
