@@ -58,6 +58,10 @@ def file_safe(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9.]+", "_", text).strip("_")
 
 
+def plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
 def quick_config(config: dict) -> dict:
     """The config of quick mode: its own results folder, the config's epochs and baseline
     sample size (a smoke-test scale of the same matrix, which never mixes with a full run)."""
@@ -205,7 +209,8 @@ class Plan:
         return hyperparameters
 
     def el2n_scoring_files(self) -> list[str]:
-        return [f"{self.results}/mining/el2n/scoring/seed{seed}.npz" for seed in self.mining["el2n"]["scoring"]["seeds"]]
+        seeds = self.mining["el2n"]["scoring"]["seeds"]
+        return [f"{self.results}/mining/el2n/scoring/seed{seed}.npz" for seed in seeds]
 
     @property
     def mining_figures(self) -> list[str]:
@@ -310,12 +315,18 @@ def build_plan(config: dict, experiments_file: str, experiments: dict) -> Plan:
     for what only the whole plan reveals: a run the matrix cannot build, a comparison naming
     what does not exist."""
     mlp = {**config["mlp"], **mlp_settings(experiments, config["mlp"])}
-    notes = []
-    if "quick" in config:
+    quick = config.get("quick")
+    if quick:
         config = quick_config(config)
-        mlp["defaults"]["epochs"] = config["quick"]["epochs"]
-        notes.append(f"quick mode: {config['quick']['epochs']} epochs per run, baselines on "
-                     f"{config['quick']['baseline_train_size']} images; results in results/{config['name']}")
+        mlp["defaults"]["epochs"] = quick["epochs"]
     matrix = plan_matrix_of(experiments_file, experiments, config["mlp"], mlp, method_slugs(config["mining"]),
                             input_variants(config["mining"]))
+    notes = []
+    if quick:
+        seeds = quick.get("seeds_per_run")
+        if seeds:
+            matrix.seeds = {run: run_seeds[:seeds] for run, run_seeds in matrix.seeds.items()}
+        notes.append(f"quick mode: {plural(quick['epochs'], 'epoch')} per run"
+                     + (f", only its first {plural(seeds, 'seed')}" if seeds else "")
+                     + f", baselines on {quick['baseline_train_size']} images; results in results/{config['name']}")
     return Plan(config, experiments_file, matrix, mlp, notes)

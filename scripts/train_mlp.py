@@ -2,14 +2,12 @@
 
 import logging
 
-import pandas as pd
-
-from leanmlp.atomic import atomic_path, write_json
+from leanmlp.atomic import write_json, write_text
 from leanmlp.deploy.model_io import save_model
 from leanmlp.mining.inputs import load_training_inputs
 from leanmlp.nn.fitting import describe_run, progress_epochs, run_training, timing_summary
 from leanmlp.nn.predictions import save_predictions
-from leanmlp.nn.training import HISTORY_COLUMNS
+from leanmlp.nn.training import history_csv
 from leanmlp.provenance import describe, provenance
 from leanmlp.stage import job_label, run_stage, stage_logger
 
@@ -40,8 +38,7 @@ def main(logger):
                                           (test_x, test_y), len(characters), seed, log_epoch)
     if result.diverged:
         logger.warning("DIVERGED: %s (recorded; the tables will show it)", result.diverged_reason)
-    with atomic_path(snakemake.output.history) as tmp:
-        pd.DataFrame(result.history, columns=HISTORY_COLUMNS).to_csv(tmp, index=False)
+    write_text(snakemake.output.history, history_csv(result.history))
     save_predictions(snakemake.output.predictions, result.predictions)
     save_model(snakemake.output.model, model, characters, hyperparameters, result.best_params, pca,
                provenance=made_by)

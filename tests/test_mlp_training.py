@@ -3,6 +3,7 @@
 import math
 
 import numpy as np
+import pandas as pd
 import pytest
 from sklearn.neural_network import MLPClassifier
 from sklearn.neural_network._stochastic_optimizers import AdamOptimizer
@@ -16,7 +17,7 @@ from leanmlp.nn.layers import DropoutLayer
 from leanmlp.nn.learning_rules import Adam, GradientDescent, Momentum
 from leanmlp.nn.models import MLP, MLPSpec
 from leanmlp.nn.penalties import L1Penalty
-from leanmlp.nn.training import evaluate
+from leanmlp.nn.training import HISTORY_COLUMNS, evaluate, history_csv
 
 
 @pytest.fixture(scope="module")
@@ -217,3 +218,11 @@ def test_saved_model_predicts_and_the_cli_reports_accuracy(digits, tmp_path, cap
     out = capsys.readouterr().out
     assert f"accuracy: {accuracy:.4f}" in out and "one at a time (" in out and "us per sample (interquartile" in out
     assert not math.isnan(accuracy)
+
+
+def test_the_history_file_reads_back_as_pandas_would_have_written_it(tmp_path):
+    history = [{column: float(i) / 3 for column in HISTORY_COLUMNS} | {"epoch": i} for i in range(1, 4)]
+    history[0]["train_loss"] = float("nan")  # the estimator's case: no evaluation-mode train pass
+    (tmp_path / "h.csv").write_text(history_csv(history))
+    pd.DataFrame(history, columns=HISTORY_COLUMNS).to_csv(tmp_path / "pandas.csv", index=False)
+    assert (tmp_path / "h.csv").read_text() == (tmp_path / "pandas.csv").read_text()

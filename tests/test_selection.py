@@ -124,7 +124,8 @@ def test_the_selection_points_and_table_follow_one_network_over_every_set():
     assert points.run.tolist() == ["full", "md50", "prop", "rand50"]
     assert series_name("mean_distance", True) == "distance to the class mean, class-proportional"
     table = selection_markdown(points)
-    assert re.search(r"\|\s+50 \| random subset \(same class quotas\)", table) and "0.8700 (0.8500 to 0.8900, 2 seeds)" in table and "0.8000 (1 seed)" in table
+    assert re.search(r"\|\s+50 \| random subset \(same class quotas\)", table)
+    assert "0.8700 (0.8500 to 0.8900, 2 seeds)" in table and "0.8000 (1 seed)" in table
     figure = selection_figure(points, "Figure 18: test")
     axis = figure.axes[0]
     assert axis.get_title() == "sgd"

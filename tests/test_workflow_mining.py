@@ -1,6 +1,7 @@
 """The data-mining stages through Snakemake: the demo end to end, the real data at scale."""
 
 import json
+import re
 
 import numpy as np
 import pandas as pd
@@ -43,9 +44,25 @@ def test_demo_mining_stages(workflow_dir):
     rmse_base = np.load(results / "mining/rmse/scores.npz")["indices"]
     assert np.isin(pruned["kept_indices"], rmse_base).all()  # scored after the mean-distance cut
 
+    # the random control: the class quotas of the cuts it controls, its own images in every draw
+    # (memory measures the first draw, the demo's tables-3/4 network trains draws 0, 1 and 2)
+    with np.load(results / "mining/mean_distance/kept/fraction0.5.npz") as cut, \
+            np.load(results / "mining/random/draw0/kept/fraction0.5.npz") as draw:
+        assert np.bincount(labels[draw["indices"]], minlength=10).tolist() == cut["quotas"].tolist()
+        assert not np.array_equal(draw["indices"], cut["indices"])
+    projected = np.load(results / "mining/random/draw0/fraction0.5/train.npz")
+    assert projected["features"].shape == (630, 6)
+    # EL2N: the mean of the scoring seeds, kept hard (the highest scores)
+    with np.load(results / "mining/el2n/scores.npz") as scores, \
+            np.load(results / "mining/el2n/kept/fraction0.5.npz") as kept:
+        np.testing.assert_array_equal(scores["scores"], -scores["el2n"])
+        assert len(kept["indices"]) == 630
+    summary = json.loads((results / "mining/el2n/summary.json").read_text())
+    assert summary["score_scale"].startswith("EL2N")
+
     memory = pd.read_csv(results / "mining/memory.csv")
     assert memory.variant.tolist()[:3] == ["raw", "pca", "mean_distance/fraction0.94"]
-    assert len(memory) == 2 + 6 + 4
+    assert len(memory) == 2 + 6 + 4 + 5 + 6  # raw, pca, mean distance, RMSE, EL2N, random
     raw = memory.set_index("variant").loc["raw"]
     assert raw.memory == 1259 * 64 and raw.share_of_raw == 1.0
 
@@ -59,3 +76,22 @@ def test_a_target_larger_than_the_training_set_is_a_clear_error(workflow_dir):
                               "--configfile", "big.yaml")
     assert result.returncode != 0
     assert "target {'total': 5000} asks for 5000 samples; 1259 are available" in result.output
+
+
+def test_the_full_config_plans_the_controls_at_every_target_of_the_pruning_tables(workflow_dir, shared_emnist):
+    config = yaml.safe_load((workflow_dir / "config/shared_bymerge.yaml").read_text())
+    config["data"]["source"] = str(shared_emnist)
+    (workflow_dir / "real.yaml").write_text(yaml.safe_dump(config))
+    result = workflow_dir.run("-n", "--configfile", "real.yaml")
+    assert result.returncode == 0, result.output[-3000:]
+    jobs = dict(re.findall(r"^(\w+)\s+(\d+)$", result.output, re.MULTILINE))
+    # 5 scoring seeds; 6 random targets (the mean-distance ones, which hold RMSE's and EL2N's)
+    # drawn once per seed 0-2; every selected set projected
+    assert jobs["el2n_scoring"] == "5" and jobs["random_subset"] == "18"
+    assert jobs["project_pruned"] == str(6 + 4 + 5 + 18)
+    for slug in ("total94000", "total89300", "total82000", "total70000", "total50000"):
+        for setting in ("sgd_lr0.1", "adam_lr0.001"):
+            for method, grid in (("random", "selection_random"), ("el2n", "selection_el2n")):
+                for seed in (0, 1, 2):
+                    assert f"mlp/{setting}/{grid}-input~{method}.{slug}/seed{seed}/metrics.json" in result.output
+    assert "mining/random/draw2/total50000/train.npz" in result.output

@@ -40,6 +40,19 @@ HISTORY_COLUMNS = ("epoch", "train_loss", "train_acc", "valid_loss", "valid_acc"
                    "train_running_loss", "train_running_acc", "seconds", "cpu_seconds", "train_eval_seconds")
 
 
+def history_csv(history: list[dict]) -> str:
+    """The history as CSV text, a row per epoch in ``HISTORY_COLUMNS`` order, a missing value
+    (NaN) as an empty field, as pandas writes and reads it. Written without pandas, whose import
+    alone costs a short training job about as much as its training."""
+    def field(value: object) -> str:
+        return "" if isinstance(value, float) and math.isnan(value) else repr(value) if isinstance(value, float) \
+            else str(value)
+
+    lines = [",".join(HISTORY_COLUMNS)] + [",".join(field(record[column]) for column in HISTORY_COLUMNS)
+                                           for record in history]
+    return "\n".join(lines) + "\n"
+
+
 def evaluate(model: MLP, inputs: np.ndarray, labels: np.ndarray, batch_size: int = 2000) -> tuple[float, float]:
     """Mean data loss and accuracy in evaluation mode (dropout off)."""
     total_loss, correct = 0.0, 0

@@ -245,8 +245,10 @@ def against_chance(claims_table: pd.DataFrame, by_id: dict[str, Claim], roles: d
                    run_inputs: dict[str, str]) -> pd.DataFrame:
     """The rows of the claims that judge a selected set against the random control (their
     ``minus`` trains on a random subset): the verdicts the pruning section opens with."""
-    controlled = [claim_id for claim_id, claim in by_id.items()
-                  if not claim.relative and run_inputs.get(roles.get(claim.other, ""), "").startswith(f"{RANDOM_CONTROL}/")]
+    def on_random(role: str | None) -> bool:
+        return run_inputs.get(roles.get(role, ""), "").startswith(f"{RANDOM_CONTROL}/")
+
+    controlled = [claim_id for claim_id, claim in by_id.items() if not claim.relative and on_random(claim.other)]
     return claims_table[claims_table.id.isin(controlled)]
 
 

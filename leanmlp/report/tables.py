@@ -13,9 +13,9 @@ from pathlib import Path
 import markdown
 import pandas as pd
 
+from leanmlp.nn.fitting import describe_run
 from leanmlp.report.comparisons import missing
 from leanmlp.study.claims import seed_summary
-from leanmlp.nn.fitting import describe_run
 
 
 def job_table(metrics: list[dict]) -> pd.DataFrame:

@@ -83,9 +83,7 @@ def get_score_figure_kept_files(wildcards):
 
 def get_training_inputs(wildcards):
     """The train/valid/test files a job reads, by its input variant (a random one: its seed's draw)."""
-    return PLAN.variant_files(
-        PLAN.hyperparameters_of(wildcards.setting, wildcards.run)["input"], int(wildcards.seed)
-    )
+    return PLAN.variant_files(PLAN.hyperparameters_of(wildcards.setting, wildcards.run)["input"], int(wildcards.seed))
 
 
 def get_controlled_kept_files(wildcards):
