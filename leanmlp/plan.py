@@ -302,6 +302,31 @@ class Plan:
         return f"{self.results}/figures/fig18_selection_against_random.png"
 
 
+def flattened(tree: object, prefix: str = "") -> dict[str, object]:
+    """{dotted key: value} of every leaf of nested mappings ('mlp.defaults.epochs': 20)."""
+    if not isinstance(tree, dict) or not tree:
+        return {prefix: tree}
+    return {key: value for name, branch in tree.items()
+            for key, value in flattened(branch, f"{prefix}.{name}" if prefix else str(name)).items()}
+
+
+def config_change_note(previous_file: str | Path, config: dict, shown: int = 3) -> str | None:
+    """A warning when the results folder was made by another config (its recorded
+    ``config.yaml``): the jobs it changes would be redone in place, replacing those results."""
+    try:
+        previous = yaml.safe_load(Path(previous_file).read_text())
+    except (OSError, yaml.YAMLError):
+        return None  # a first run, or a record the effective_config job will rewrite
+    before, now = flattened(previous), flattened(config)
+    changed = [key for key in sorted(set(before) | set(now)) if before.get(key) != now.get(key)]
+    if not changed:
+        return None
+    listed = "; ".join(f"{key}: {before.get(key, 'unset')} -> {now.get(key, 'unset')}" for key in changed[:shown])
+    more = f" and {len(changed) - shown} more" if len(changed) > shown else ""
+    return (f"results/{config['name']} was made by another config ({listed}{more}): the jobs this changes are "
+            f"redone there and replace its results; to keep both, give this config a name of its own")
+
+
 def load_experiments(config: dict) -> tuple[str, dict]:
     """The experiments file the config names, read (a missing file is one ConfigError)."""
     path = config["mlp"]["experiments"]

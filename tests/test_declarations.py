@@ -10,7 +10,7 @@ from conftest import REPO
 
 from leanmlp.exceptions import ConfigError
 from leanmlp.nn.models import MLPSpec
-from leanmlp.plan import build_plan
+from leanmlp.plan import build_plan, config_change_note
 
 CONFIG = yaml.safe_load((REPO / "config/demo.yaml").read_text())
 EXPERIMENTS = yaml.safe_load((REPO / "config/experiments/paper.yaml").read_text())
@@ -93,3 +93,15 @@ def test_a_wrong_declaration_fails_at_planning_naming_it(monkeypatch, change, me
 def test_a_dropout_rate_with_no_layer_to_drop_is_refused_by_the_network_too():
     with pytest.raises(ConfigError, match="no hidden layer would drop units"):
         MLPSpec(4, 3, hidden=(8,), dropout_keep=0.5, dropout_after=())
+
+
+def test_a_results_folder_made_by_another_config_is_named_before_it_is_replaced(tmp_path):
+    config = yaml.safe_load((REPO / "config/demo.yaml").read_text())
+    record = tmp_path / "config.yaml"
+    assert config_change_note(record, config) is None  # a first run: nothing to replace
+    record.write_text("# the effective config\n" + yaml.safe_dump(config, sort_keys=False))
+    assert config_change_note(record, config) is None
+    changed = {**config, "mlp": {**config["mlp"], "defaults": {"epochs": 3}}, "seed": 4}
+    note = config_change_note(record, changed)
+    assert note.startswith("results/demo was made by another config (mlp.defaults.epochs: 20 -> 3; seed: 0 -> 4)")
+    assert note.endswith("give this config a name of its own") and "\n" not in note

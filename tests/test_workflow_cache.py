@@ -80,6 +80,30 @@ def test_a_lost_result_of_one_job_plans_that_job_and_what_reads_it(finished_demo
     assert planned(finished_demo) == {}
 
 
+@pytest.mark.parametrize("damaged, cut, says", [
+    ("metrics.json", 100, "metrics.json: not JSON"),
+    ("model.npz", 500, "model.npz: not a readable model file"),
+    ("history.csv", -30, "history.csv: cut short"),
+])
+def test_a_damaged_result_is_refused_by_name_and_nothing_else_is_lost(finished_demo, damaged, cut, says):
+    path = finished_demo / JOB / damaged
+    saved = path.read_bytes()
+    path.write_bytes(saved[:cut])
+    try:
+        result = finished_demo.run("--cores", "1", "results/demo/tables/mlp_jobs.csv", "--configfile", "test.yaml")
+        assert result.returncode != 0
+        errors = [line for line in result.output.splitlines() if "ERROR:" in line]
+        assert len(errors) == 1 and f"{JOB}/{damaged}: {says.split(': ', 1)[1]}" in errors[0], result.output[-2000:]
+        assert f"delete {JOB} and rerun" in errors[0]
+        assert all((finished_demo / JOB / name).exists() for name in ("metrics.json", "model.npz", "history.csv"))
+    finally:
+        path.write_bytes(saved)
+    # the file whole again: no training is planned, only what the failed collect job removed
+    assert "train_mlp" not in planned(finished_demo)
+    assert finished_demo.run("--cores", "2", "--configfile", "test.yaml").returncode == 0
+    assert planned(finished_demo) == {}
+
+
 def test_a_lost_table_is_made_again_with_what_reads_it(finished_demo):
     jobs = finished_demo / "results/demo/tables/mlp_jobs.csv"
     saved = jobs.read_bytes()

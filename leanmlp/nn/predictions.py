@@ -14,6 +14,7 @@ integer type that holds the classes (uint8 up to 256): 33 KB a job for 2 x 8,161
 at two checkpoints.
 """
 
+import zipfile
 from pathlib import Path
 
 import numpy as np
@@ -69,7 +70,7 @@ def load_predictions(path: str | Path) -> dict[str, np.ndarray]:
             predictions = {key: archive[key] for key in archive.files}
     except FileNotFoundError:
         raise DataFormatError(f"{path}: no predictions file (rerun its training job)") from None
-    except (OSError, ValueError, EOFError) as e:
+    except (OSError, ValueError, EOFError, zipfile.BadZipFile) as e:
         raise DataFormatError(f"{path}: not a readable predictions file ({e}); delete it and rerun its "
                              "training job") from None
     unknown = set(predictions) - {prediction_key(s, c) for s in SPLITS for c in CHECKPOINTS}

@@ -21,7 +21,14 @@ from leanmlp.exceptions import ConfigError
 from leanmlp.mining.pruning import target_slug
 from leanmlp.mining.random_control import RANDOM_CONTROL
 from leanmlp.mining.selection import SCORED_METHODS
-from leanmlp.plan import REFERENCE_FILE, SCORE_FIGURES, TRAINING_FILES, build_plan, load_experiments
+from leanmlp.plan import (
+    REFERENCE_FILE,
+    SCORE_FIGURES,
+    TRAINING_FILES,
+    build_plan,
+    config_change_note,
+    load_experiments,
+)
 from leanmlp.provenance import code_digest
 from leanmlp.study.baselines import baseline_input
 from leanmlp.study.configuration import apply_command_line, check_config
@@ -40,8 +47,9 @@ def read_plan():
         plan = build_plan(config, experiments_file, experiments)
     except ConfigError as e:
         raise WorkflowError(f"invalid configuration: {e}")
-    for note in plan.notes:
-        logger.warning(note)
+    for note in [*plan.notes, config_change_note(f"{plan.results}/config.yaml", plan.config)]:
+        if note:
+            logger.warning(note)
     return plan
 
 

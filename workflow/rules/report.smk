@@ -35,7 +35,11 @@ rule effective_config:
 
 rule collect:
     input:
+        # all four files of every job: each is checked whole before the tables are built
         metrics=PLAN.job_outputs("metrics.json"),
+        histories=PLAN.job_outputs("history.csv"),
+        models=PLAN.job_outputs("model.npz"),
+        predictions=PLAN.job_outputs("predictions.npz"),
     output:
         jobs=f"{PLAN.results}/tables/mlp_jobs.csv",
         runs=f"{PLAN.results}/tables/mlp_runs.csv",
