@@ -20,7 +20,7 @@ from leanmlp.mining.random_control import RANDOM_CONTROL, draw_method
 from leanmlp.mining.selection import controllers, method_slugs, method_targets
 from leanmlp.nn.fitting import describe_run
 from leanmlp.report.comparisons import expand_comparisons, history_runs
-from leanmlp.study.configuration import baseline_models
+from leanmlp.study.configuration import baseline_models, yaml_error_line
 from leanmlp.study.declarations import check_judged, check_settings
 from leanmlp.study.matrix import job_hyperparameters, job_subfolder, mlp_settings, plan_matrix_of, variant_runs
 
@@ -332,7 +332,14 @@ def load_experiments(config: dict) -> tuple[str, dict]:
     path = config["mlp"]["experiments"]
     if not Path(path).is_file():
         raise ConfigError(f"mlp.experiments: no file {path}")
-    return path, yaml.safe_load(Path(path).read_text())
+    try:
+        experiments = yaml.safe_load(Path(path).read_text())
+    except yaml.YAMLError as e:
+        raise ConfigError(f"{path} is not valid YAML ({yaml_error_line(e)})") from None
+    if not isinstance(experiments, dict):
+        raise ConfigError(f"{path} is {'empty' if experiments is None else 'not a mapping of sections'}: it "
+                          "declares settings, defaults, runs, figures and tables (see config/experiments/paper.yaml)")
+    return path, experiments
 
 
 def build_plan(config: dict, experiments_file: str, experiments: dict) -> Plan:

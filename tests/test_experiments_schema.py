@@ -8,6 +8,8 @@ from conftest import REPO
 from snakemake.exceptions import WorkflowError
 from snakemake.utils import validate
 
+from leanmlp.study.configuration import schema_error_line, yaml_error_line
+
 SCHEMA = str(REPO / "workflow/schemas/experiments.schema.yaml")
 PAPER = yaml.safe_load((REPO / "config/experiments/paper.yaml").read_text())
 
@@ -35,3 +37,16 @@ def test_a_claim_that_mixes_kinds_fails_naming_the_rule(claim_id, edit, message)
     edit(item)
     with pytest.raises(WorkflowError, match=message):
         validate(experiments, SCHEMA)
+
+
+def test_a_schema_error_is_one_line_naming_the_key_and_the_nearest_complaint():
+    experiments, judged = claim("regularisation_closes_gap")
+    judged["above"] = "big"
+    with pytest.raises(WorkflowError) as error:
+        validate(experiments, SCHEMA)
+    line = schema_error_line(error.value.__context__)
+    assert line.startswith("claims[0]") and "\n" not in line
+    try:
+        yaml.safe_load("settings: [\n")
+    except yaml.YAMLError as e:
+        assert yaml_error_line(e).startswith("line 2, column 1: expected the node content")

@@ -44,6 +44,12 @@ def fails_before_any_job(workflow, config, message, *extra):
      "comparisons[0] (dataset: train size): config/paper_reference.yaml has no 'dataset.sizes.trian'"),
     (lambda e: e["comparisons"][7]["ours"].update(of="h1x10"),
      "ours.of: unknown role or run 'h1x10'; did you mean"),
+    # a wrong type anywhere: one line naming the experiments file and the key, not a schema dump
+    (lambda e: e["runs"]["h1x32"].update(hidden=[0]),
+     "invalid configuration: experiments.yaml: runs.h1x32.hidden[0]: 0 is less than the minimum of 1"),
+    (lambda e: e["runs"]["h1x32"].update(activation="Relu"),
+     "experiments.yaml: runs.h1x32.activation: 'Relu' is not one of ['relu', 'sigmoid', 'tanh']"),
+    (lambda e: e.update(claims={"a": 1}), "experiments.yaml: claims: {'a': 1} is not of type 'array'"),
 ])
 def test_experiment_mistakes_fail_before_any_job(workflow_dir, edit_experiments, message):
     fails_before_any_job(workflow_dir, demo_with(workflow_dir, edit_experiments=edit_experiments), message)
@@ -65,9 +71,23 @@ def test_experiment_mistakes_fail_before_any_job(workflow_dir, edit_experiments,
     (lambda c: c["data"].update(source="file:///etc/passwd"), "data.source file:///etc/passwd: only https://"),
     (lambda c: c["mining"]["rmse"]["targets"].append({"fraction": float("nan")}),
      "mining.rmse.targets[4].fraction is nan: give a finite number"),
+    # of a count or a fraction, the complaint of the nearer one, not "valid under none"
+    (lambda c: c["data"]["sizes"].update(valid=0),
+     "invalid configuration: the config: data.sizes.valid: 0 is less than the minimum of 1"),
 ])
 def test_config_mistakes_fail_before_any_job(workflow_dir, edit_config, message):
     fails_before_any_job(workflow_dir, demo_with(workflow_dir, edit_config), message)
+
+
+@pytest.mark.parametrize("text, message", [
+    ("", "experiments.yaml is empty: it declares settings, defaults, runs, figures and tables"),
+    ("settings: [\n", "experiments.yaml is not valid YAML (line 2, column 1: expected the node content"),
+])
+def test_an_experiments_file_that_is_not_one_is_named(workflow_dir, text, message):
+    config = yaml.safe_load((workflow_dir / "config/demo.yaml").read_text())
+    (workflow_dir / "experiments.yaml").write_text(text)
+    config["mlp"]["experiments"] = "experiments.yaml"
+    fails_before_any_job(workflow_dir, write_yaml(workflow_dir / "test.yaml", config), message)
 
 
 def test_one_value_from_the_command_line_or_an_overlay(workflow_dir):

@@ -5,6 +5,7 @@ features or a total above the training set, fails in the first job that can know
 import math
 
 import yaml
+from jsonschema.exceptions import ValidationError, best_match
 
 from leanmlp.data.sources import check_data_config
 from leanmlp.data.splits import SPLIT_NAMES, check_size_fractions
@@ -31,6 +32,21 @@ def typed(value: object) -> object:
     if isinstance(value, dict):
         return {key: typed(item) for key, item in value.items()}
     return value
+
+
+def yaml_error_line(error: yaml.YAMLError) -> str:
+    """A YAML parser's error as one line: where, and what it found."""
+    mark = getattr(error, "problem_mark", None)
+    where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
+    return f"{where}{getattr(error, 'problem', None) or error}"
+
+
+def schema_error_line(error: ValidationError) -> str:
+    """A schema violation as one line: the key's dotted path and the most specific complaint
+    (of the alternatives of a oneOf or anyOf, the one that fits best, not "valid under none")."""
+    specific = best_match(error.context) if error.context else error
+    path = "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in specific.absolute_path)
+    return f"{path.lstrip('.') or 'the top level'}: {specific.message}"
 
 
 def apply_command_line(config: dict, command_line: dict) -> dict:

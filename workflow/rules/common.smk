@@ -13,6 +13,7 @@ os.environ.update(
     )
 )
 
+from jsonschema.exceptions import ValidationError
 from snakemake.exceptions import WorkflowError
 from snakemake.logging import logger
 from snakemake.utils import validate
@@ -31,7 +32,19 @@ from leanmlp.plan import (
 )
 from leanmlp.provenance import code_digest
 from leanmlp.study.baselines import baseline_input
-from leanmlp.study.configuration import apply_command_line, check_config
+from leanmlp.study.configuration import apply_command_line, check_config, schema_error_line
+
+
+def validated(data, schema, where):
+    """Snakemake's schema validation (which also fills the schema's defaults), its error as one
+    line naming the file and the key instead of a dump of the schema."""
+    try:
+        validate(data, schema)
+    except WorkflowError as e:
+        error = e.__context__  # Snakemake raises its WorkflowError while handling jsonschema's error
+        if not isinstance(error, ValidationError):
+            raise
+        raise ConfigError(f"{where}: {schema_error_line(error)}") from None
 
 
 def read_plan():
@@ -40,10 +53,10 @@ def read_plan():
     try:
         # --config passes nested values as strings: give them their YAML types first
         apply_command_line(config, dict(workflow.config_settings.config))
-        validate(config, "../schemas/config.schema.yaml")
+        validated(config, "../schemas/config.schema.yaml", "the config")
         check_config(config)
         experiments_file, experiments = load_experiments(config)
-        validate(experiments, "../schemas/experiments.schema.yaml")
+        validated(experiments, "../schemas/experiments.schema.yaml", experiments_file)
         plan = build_plan(config, experiments_file, experiments)
     except ConfigError as e:
         raise WorkflowError(f"invalid configuration: {e}")
