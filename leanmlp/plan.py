@@ -128,6 +128,13 @@ class Plan:
         if taken:
             raise ConfigError(f"{where}: figures.{taken[0]} is a figure the pipeline draws itself (figures "
                               f"{', '.join(map(str, PIPELINE_FIGURES))}); number the paper's figures 1-11")
+        train_size = self.data["sizes"]["train"]
+        if isinstance(train_size, int):  # a count: every batch must fit in it (a pruned set is checked when trained)
+            for setting, run in self.jobs:
+                batch = self.hyperparameters_of(setting, run)["batch_size"]
+                if batch > train_size:
+                    raise ConfigError(f"run {run!r} under {setting}: batch_size {batch} is above the {train_size} "
+                                      "training images of data.sizes.train: every epoch would be one batch")
         names = self.matrix.names()
         for kind, declarations in (("claim", self.matrix.claims), ("hypothesis", self.matrix.hypotheses)):
             for judged in declarations:

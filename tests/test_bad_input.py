@@ -107,3 +107,17 @@ def test_split_sizes_are_listed_in_one_order_whatever_the_files_order():
     config["data"]["sizes"] = dict(reversed(list(config["data"]["sizes"].items())))
     check_config(config)
     assert list(config["data"]["sizes"]) == ["train", "valid", "test"]
+
+
+@pytest.mark.parametrize("edit, message", [
+    (lambda m: m["mean_distance"]["targets"].append({"fraction": 0.5}),
+     r"mining.mean_distance.targets lists fraction0.5 twice: each target once"),
+    (lambda m: m["el2n"]["targets"].append({"fraction": 0.94}), r"mining.el2n.targets lists fraction0.94 twice"),
+    (lambda m: m["rmse"]["targets"].insert(0, {"fraction": 0.96}),
+     r"mining.rmse.targets \{'fraction': 0.96\} keeps more than the 0.94 that mining.rmse.after"),
+])
+def test_a_pruning_target_the_config_alone_shows_wrong(edit, message):
+    config = demo_config()
+    edit(config["mining"])
+    with pytest.raises(ConfigError, match=message):
+        check_config(config)

@@ -10,6 +10,7 @@ from sklearn.neural_network._stochastic_optimizers import AdamOptimizer
 
 from leanmlp.__main__ import main as cli_main
 from leanmlp.data.sources import load_digits
+from leanmlp.deploy.estimator import MLPClassifier as LeanClassifier
 from leanmlp.deploy.model_io import Predictor, save_model
 from leanmlp.exceptions import ConfigError
 from leanmlp.nn.fitting import run_training, timing_summary
@@ -226,3 +227,13 @@ def test_the_history_file_reads_back_as_pandas_would_have_written_it(tmp_path):
     (tmp_path / "h.csv").write_text(history_csv(history))
     pd.DataFrame(history, columns=HISTORY_COLUMNS).to_csv(tmp_path / "pandas.csv", index=False)
     assert (tmp_path / "h.csv").read_text() == (tmp_path / "pandas.csv").read_text()
+
+
+def test_a_batch_above_the_training_set_is_refused_by_the_stage_and_capped_aloud_by_the_estimator():
+    rng = np.random.default_rng(0)
+    data = (rng.random((30, 4), dtype=np.float32), rng.integers(0, 3, 30))
+    too_big = {"hidden": [4], "optimizer": "sgd", "learning_rate": 0.1, "batch_size": 1_000_000, "epochs": 1}
+    with pytest.raises(ConfigError, match="batch_size 1000000 is above the 30 training images"):
+        run_training(too_big, data, data, data, 3, 0)
+    with pytest.warns(UserWarning, match="batch_size 1000000 is above the 30 samples: each epoch is one batch"):
+        LeanClassifier(hidden_layer_sizes=(4,), batch_size=1_000_000, max_iter=1).fit(*data)

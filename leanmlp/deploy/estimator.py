@@ -67,6 +67,9 @@ class MLPClassifier(ClassifierMixin, BaseEstimator):
         """The constructor's values as the pipeline's experiments file names them."""
         hidden = self.hidden_layer_sizes
         hidden = [int(hidden)] if np.isscalar(hidden) else [int(units) for units in hidden]
+        if int(self.batch_size) > n_samples:
+            warnings.warn(f"batch_size {self.batch_size} is above the {n_samples} samples: each epoch is one batch "
+                          f"of all of them (batch_size {n_samples})", UserWarning, stacklevel=3)
         values = {"hidden": hidden, "activation": self.activation, "dropout_keep": self.dropout_keep,
                   "dropout_after": [int(layer) for layer in self.dropout_after],
                   "l1": float(self.l1), "l2": float(self.l2),

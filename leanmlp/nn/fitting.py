@@ -81,6 +81,9 @@ def run_training(hyperparameters: dict, train_data: tuple, valid_data: tuple, te
             raise ConfigError(f"{name} inputs have {inputs.shape[1]} features, train has {spec.n_inputs}")
         if len(labels) and int(labels.max()) >= n_classes:
             raise ConfigError(f"{name} labels reach {int(labels.max())}, but there are {n_classes} classes")
+    if settings.batch_size > len(train_data[1]):
+        raise ConfigError(f"batch_size {settings.batch_size} is above the {len(train_data[1])} training images: every "
+                          "epoch would be one batch of all of them; give at most that many")
     model, result = fit_network(spec, settings, train_data, valid_data, seed, on_epoch)
     result.predictions = checkpoint_predictions(model, result.best_params,
                                                 {"valid": valid_data[0], "test": test_data[0]})

@@ -11,6 +11,7 @@ from leanmlp.data.sources import check_data_config
 from leanmlp.data.splits import SPLIT_NAMES, check_size_fractions
 from leanmlp.exceptions import ConfigError
 from leanmlp.mining.pruning import target_slug
+from leanmlp.mining.selection import SCORED_METHODS
 from leanmlp.study.baselines import SLOW_BASELINES, check_baseline_name
 
 NAME_LIMIT = 100  # results/<name>/... file names must stay under the file system's 255 bytes
@@ -72,12 +73,27 @@ def check_finite(tree: object, where: str = "") -> None:
 
 
 def check_rmse_after(mining: dict) -> None:
-    """mining.rmse.after names the mean-distance cut whose kept set is scored: it must be one."""
+    """mining.rmse.after names the mean-distance cut whose kept set is scored: it must be one,
+    and an RMSE target of the same kind cannot keep more than that cut leaves to score."""
     after = target_slug(mining["rmse"]["after"])
     known = [target_slug(target) for target in mining["mean_distance"]["targets"]]
     if after not in known:
         raise ConfigError(f"mining.rmse.after {mining['rmse']['after']} is not one of "
                           f"mining.mean_distance.targets ({', '.join(known)})")
+    (kind, leaves), = mining["rmse"]["after"].items()
+    for target in mining["rmse"]["targets"]:
+        if kind in target and target[kind] > leaves:
+            raise ConfigError(f"mining.rmse.targets {target} keeps more than the {leaves} that mining.rmse.after "
+                              f"{mining['rmse']['after']} leaves to score: give targets below it")
+
+
+def check_targets_once(mining: dict, methods: tuple[str, ...]) -> None:
+    """Each method lists a target once: a second one would train the same set twice under one name."""
+    for method in methods:
+        slugs = [target_slug(target) for target in mining[method]["targets"]]
+        twice = sorted({slug for slug in slugs if slugs.count(slug) > 1})
+        if twice:
+            raise ConfigError(f"mining.{method}.targets lists {twice[0]} twice: each target once")
 
 
 def baseline_models(baselines: dict) -> list[str]:
@@ -103,5 +119,6 @@ def check_config(config: dict) -> None:
     check_size_fractions(data["sizes"])
     # listed in one order whatever the file's, so that reordering keys never reruns a job
     data["sizes"] = {name: data["sizes"][name] for name in SPLIT_NAMES}
+    check_targets_once(config["mining"], SCORED_METHODS)
     check_rmse_after(config["mining"])
     baseline_models(config["baselines"])
