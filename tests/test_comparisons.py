@@ -255,3 +255,13 @@ def test_the_code_holds_no_run_name_no_row_position_and_no_path_position():
             if re.search(pattern, text):
                 offenders.append(f"{path.name}: {pattern}")
     assert not offenders
+
+
+def test_a_number_after_an_epoch_the_runs_never_reached_says_so():
+    experiments, reference = load("config/experiments/paper.yaml"), load("config/paper_reference.yaml")
+    inputs, matrix, mlp = report_inputs(experiments, reference)
+    for key in [key for key in inputs.histories if key[1] == matrix.roles["best_pca"]]:
+        inputs.histories[key] = [history[history.epoch <= 2] for history in inputs.histories[key]]
+    table = paper_comparisons(inputs)
+    row = table[table.quantity.str.startswith("PCA-78: accuracy after 15 epochs")]
+    assert set(row.verdict) == {"not measured: its runs end at epoch 2"}

@@ -245,9 +245,13 @@ def run_summary(comparison: Comparison, data: ComparisonData, setting: str, run:
     """A run's measure over its seeds under one setting: seed_summary plus divergences."""
     ours = comparison.ours
     if "history" in ours:
+        histories = data.histories.get((setting, run), [])
         values = [float(h.loc[h.epoch == ours["epoch"], ours["history"]].iloc[0])
-                  for h in data.histories.get((setting, run), []) if (h.epoch == ours["epoch"]).any()]
-        return {**seed_summary(values), "diverged": 0, "runs": len(values)}
+                  for h in histories if (h.epoch == ours["epoch"]).any()]
+        summary = {**seed_summary(values), "diverged": 0, "runs": len(values)}
+        if histories and not values:  # trained, but not that far: say so rather than "not run"
+            summary["short"] = f"its runs end at epoch {max(int(h.epoch.max()) for h in histories)}"
+        return summary
     values, diverged = per_seed(data.jobs, setting, run, ours["measure"])
     if comparison.kind == "fact":  # a yes/no measure said in words
         return {"mean": divergence_text(diverged), "n": len(diverged)}
@@ -324,6 +328,8 @@ def judged_row(comparison: Comparison, setting: str, ours: object, quantity: str
         row["verdict"] = f"diverged ({summary['diverged']} of {summary['runs']} seeds)"
     elif kind == "context":
         row["verdict"] = "context (the paper quotes it)"
+    elif summary.get("short"):
+        row["verdict"] = f"not measured: {summary['short']}"
     elif missing(value) or summary.get("n") == 0:
         row["verdict"] = "not run"
     elif kind == "accuracy":
