@@ -119,6 +119,25 @@ class Plan:
         self.histories = self.compared_histories()
         self.curves = self.curve_figures()
         self.check_declarations()
+        self.check_local_source()
+
+    def check_local_source(self) -> None:
+        """A local data.source must hold what the convert stage reads, or the run stops before any
+        job with a line naming what is missing (not Snakemake's "Missing input files")."""
+        source = Path(self.data["source"])
+        if self.source_kind == "zip" and not source.is_file():
+            raise ConfigError(f"data.source {source}: no such file")
+        if self.source_kind != "directory":
+            return
+        if not source.is_dir():
+            link = " (a symbolic link that leads nowhere, or back to itself)" if source.is_symlink() else ""
+            raise ConfigError(f"data.source {source}: no such folder{link}")
+        for part in self.data["parts"]:
+            missing = [Path(name).name for name in self.convert_inputs(part) if not Path(name).is_file()]
+            if missing:
+                held = len([child for child in source.iterdir() if child.is_file()])
+                raise ConfigError(f"data.source {source} has no {missing[0]} (EMNIST {self.data['split']}, part "
+                                  f"{part}; the folder holds {held} files): copy NIST's idx .gz files there")
 
     def check_declarations(self) -> None:
         """What the config and experiments file alone show to be wrong, before any job."""

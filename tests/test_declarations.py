@@ -116,3 +116,21 @@ def test_a_batch_above_a_counted_training_set_fails_at_planning(monkeypatch):
 
     with pytest.raises(ConfigError, match="batch_size 200000 is above the 1000 training images of data.sizes.train"):
         plan_with(big_batches)
+
+
+@pytest.mark.parametrize("make, message", [
+    (lambda folder: folder.mkdir(), "has no emnist-bymerge-test-images-idx3-ubyte.gz (EMNIST bymerge, part test; "
+                                    "the folder holds 0 files)"),
+    (lambda folder: folder.symlink_to(folder), "no such folder (a symbolic link that leads nowhere, or back to itself)"),
+    (lambda folder: None, "no such folder"),
+])
+def test_a_local_source_without_the_files_fails_at_planning_naming_them(monkeypatch, tmp_path, make, message):
+    monkeypatch.chdir(REPO)
+    source = tmp_path / "emnist"
+    make(source)
+
+    def local(config, experiments):
+        config["data"].update(source=str(source), split="bymerge", parts=["test"])
+
+    with pytest.raises(ConfigError, match=re.escape(f"data.source {source}") + ".*" + re.escape(message)):
+        plan_with(local)
