@@ -121,7 +121,8 @@ def test_a_batch_above_a_counted_training_set_fails_at_planning(monkeypatch):
 @pytest.mark.parametrize("make, message", [
     (lambda folder: folder.mkdir(), "has no emnist-bymerge-test-images-idx3-ubyte.gz (EMNIST bymerge, part test; "
                                     "the folder holds 0 files)"),
-    (lambda folder: folder.symlink_to(folder), "no such folder (a symbolic link that leads nowhere, or back to itself)"),
+    (lambda folder: folder.symlink_to(folder),
+     "no such folder (a symbolic link that leads nowhere, or back to itself)"),
     (lambda folder: None, "no such folder"),
 ])
 def test_a_local_source_without_the_files_fails_at_planning_naming_them(monkeypatch, tmp_path, make, message):
