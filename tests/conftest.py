@@ -6,6 +6,7 @@ import shutil
 import subprocess
 import sys
 import threading
+import time
 import zipfile
 from pathlib import Path
 
@@ -60,6 +61,7 @@ class ArchiveServer:
 
     ``drop_after`` bytes: the next ``drops`` responses are cut off after that many bytes.
     ``ignore_range``: answer every request with the whole file (status 200).
+    ``trickles``: the next that many responses send one byte every ``trickle_delay`` seconds.
     ``requests`` records (path, Range header) of every request.
     """
 
@@ -69,6 +71,7 @@ class ArchiveServer:
         self.drop_after = None
         self.drops = 0
         self.ignore_range = False
+        self.trickles, self.trickle_delay = 0, 0.05
         server = self
 
         class Handler(http.server.BaseHTTPRequestHandler):
@@ -99,6 +102,16 @@ class ArchiveServer:
                     server.drops -= 1
                     body = body[:server.drop_after]
                     self.close_connection = True
+                if server.trickles:
+                    server.trickles -= 1
+                    try:
+                        for byte in range(len(body)):
+                            self.wfile.write(body[byte:byte + 1])
+                            self.wfile.flush()
+                            time.sleep(server.trickle_delay)
+                    except (BrokenPipeError, ConnectionResetError):
+                        pass  # the client gave up on the trickle, as it should
+                    return
                 self.wfile.write(body)
 
         self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)

@@ -148,3 +148,19 @@ def test_the_archive_place_depends_on_url_and_checksum():
               for md5 in (None, "0" * 32)}
     assert len(places) == 4 and all(place.endswith("/gzip.zip") for place in places)
     assert archive_place("https://a.org/gzip.zip", None) == archive_place("https://a.org/gzip.zip", None)
+
+
+def test_a_trickling_server_is_a_stalled_transfer_retried_and_resumed(tmp_path, archive_server, nist_zip):
+    """A byte every 50 ms never trips the socket's timeout: under the stall rate (here 100 bytes
+    in 0.5 s) the transfer is dropped, the bytes kept, and the next attempt resumes them."""
+    data, md5, _ = nist_zip
+    server = archive_server({"/gzip.zip": data})
+    server.trickles = 1
+    dest = tmp_path / "gzip.zip"
+    download(server.url("/gzip.zip"), dest, md5, stall=(0.5, 100), sleep=no_sleep)
+    assert dest.read_bytes() == data
+    assert len(server.requests) == 2 and server.requests[1][1].startswith("bytes=")
+    server.trickles = 9
+    with pytest.raises(DownloadError, match=r"gave up after 2 attempts \(stalled: \d+ bytes in the last \d+ s"):
+        download(server.url("/gzip.zip"), tmp_path / "again.zip", md5, retries=1, stall=(0.5, 100),
+                 sleep=no_sleep)

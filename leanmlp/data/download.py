@@ -26,6 +26,10 @@ class _TransientError(Exception):
     """A failure worth retrying (timeout, dropped connection, server error)."""
 
 
+# Fewer than 64 KiB in a minute is a stalled transfer: NIST's 536 MB would take six days.
+STALL = (60.0, 64 * 1024)
+
+
 def archive_place(url: str, md5: str | None) -> str:
     """Where the download stage keeps the archive of ``url``: a folder for each (checksum, URL)
     pair, since both decide what the file holds. Two configs share an archive only when both
@@ -55,7 +59,7 @@ def partial_path(dest: str | Path) -> Path:
 
 def download(url: str, dest: str | Path, md5: str | None = None, *, progress: Callable | None = None,
              retries: int = 4, timeout: float = 30.0, backoff: float = 2.0, chunk_size: int = 1 << 20,
-             sleep: Callable[[float], None] = time.sleep) -> Path:
+             stall: tuple[float, int] = STALL, sleep: Callable[[float], None] = time.sleep) -> Path:
     """Download ``url`` to ``dest``, resuming a partial file and verifying its md5.
 
     The bytes go to ``dest + '.part'``; a later call (or a later run) resumes it with an
@@ -67,6 +71,10 @@ def download(url: str, dest: str | Path, md5: str | None = None, *, progress: Ca
         Called after every chunk.
     retries : int
         Attempts after the first on transient failures, waiting ``backoff * 2**k`` seconds.
+    stall : (seconds, bytes)
+        A transfer that brings fewer bytes than this in that many seconds has stalled (a server
+        that trickles a byte at a time never trips the socket's timeout): a transient failure,
+        retried and resumed like a dropped connection.
 
     Raises
     ------
@@ -84,7 +92,7 @@ def download(url: str, dest: str | Path, md5: str | None = None, *, progress: Ca
     dest.parent.mkdir(parents=True, exist_ok=True)
     for attempt in range(retries + 1):
         try:
-            _fetch_into(url, part, progress, timeout, chunk_size)
+            _fetch_into(url, part, progress, timeout, chunk_size, stall)
             break
         except _TransientError as e:
             if attempt == retries:
@@ -109,7 +117,7 @@ def _size_of(path):
     return path.stat().st_size if path.exists() else 0
 
 
-def _fetch_into(url, part, progress, timeout, chunk_size):
+def _fetch_into(url, part, progress, timeout, chunk_size, stall):
     offset = _size_of(part)
     headers = {"User-Agent": USER_AGENT}
     if offset:
@@ -138,13 +146,21 @@ def _fetch_into(url, part, progress, timeout, chunk_size):
         length = response.headers.get("Content-Length")
         total = offset + int(length) if length is not None else None
         done = offset
+        stall_seconds, stall_bytes = stall
+        window_start, window_done = time.monotonic(), done
         try:
             with open(part, "ab" if offset else "wb") as f:
-                while chunk := response.read(chunk_size):
+                # read1: what has arrived, up to a chunk; read() would wait for a whole chunk
+                while chunk := response.read1(chunk_size):
                     f.write(chunk)
                     done += len(chunk)
                     if progress is not None:
                         progress(done, total)
+                    if time.monotonic() - window_start >= stall_seconds:
+                        if done - window_done < stall_bytes:
+                            raise _TransientError(f"stalled: {done - window_done} bytes in the last "
+                                                  f"{time.monotonic() - window_start:.0f} s, after {done} in all")
+                        window_start, window_done = time.monotonic(), done
         except (TimeoutError, ConnectionError, http.client.HTTPException) as e:
             raise _TransientError(f"connection lost after {done} bytes ({e!r})") from e
     if total is not None and done < total:
