@@ -19,6 +19,23 @@ def job_label(wildcards: dict) -> str:
     return "/".join(f"seed{value}" if key == "seed" else str(value) for key, value in dict(wildcards).items())
 
 
+class LogFileHandler(logging.FileHandler):
+    """The rule's log file, which gives up quietly once it cannot be written (a full disk):
+    one line on the terminal says so, instead of a "Logging error" traceback for every record,
+    and the terminal keeps the stage's own lines."""
+
+    def handleError(self, record: logging.LogRecord) -> None:  # noqa: N802 (logging's name)
+        error = sys.exc_info()[1]
+        sys.stderr.write(f"the log file {self.baseFilename} cannot be written ({error}); the rest of this job's "
+                         "lines go to the terminal only\n")
+        self.setLevel(logging.CRITICAL + 1)  # nothing more reaches it
+        stream, self.stream = self.stream, None
+        try:
+            stream.close()  # its buffer cannot be written either
+        except OSError:
+            pass
+
+
 def stage_logger(name: str, log_path: str | None = None, job: str | None = None) -> logging.Logger:
     """A logger writing timestamped lines tagged with the stage and its job (``job_label``).
 
@@ -35,7 +52,7 @@ def stage_logger(name: str, log_path: str | None = None, job: str | None = None)
     terminal.setLevel(logging.INFO)
     handlers = [terminal]
     if log_path:
-        handlers.append(logging.FileHandler(log_path, mode="w"))
+        handlers.append(LogFileHandler(log_path, mode="w"))
     for handler in handlers:
         handler.setFormatter(formatter)
         logger.addHandler(handler)

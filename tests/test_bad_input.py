@@ -3,6 +3,7 @@
 import errno
 import io
 import logging
+import os
 import zipfile
 
 import numpy as np
@@ -13,7 +14,7 @@ from conftest import REPO, make_emnist, write_nist_zip
 from leanmlp.data.emnist import load_emnist_part
 from leanmlp.deploy.model_io import open_npz
 from leanmlp.exceptions import ConfigError, DataFormatError
-from leanmlp.stage import run_stage
+from leanmlp.stage import run_stage, stage_logger
 from leanmlp.study.baselines import check_baseline_name
 from leanmlp.study.configuration import check_config, typed
 
@@ -121,3 +122,13 @@ def test_a_pruning_target_the_config_alone_shows_wrong(edit, message):
     edit(config["mining"])
     with pytest.raises(ConfigError, match=message):
         check_config(config)
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs Linux's /dev/full, a device that is always full")
+def test_a_log_file_on_a_full_disk_is_one_line_not_a_traceback_a_record(capsys):
+    logger = stage_logger("full", "/dev/full")
+    for epoch in range(12):
+        logger.info("epoch %d", epoch)
+    said = capsys.readouterr().err
+    assert said.count("the log file /dev/full cannot be written (") == 1 and "Logging error" not in said
+    assert said.count("[full] epoch") == 12  # the terminal still has every line
