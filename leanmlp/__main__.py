@@ -109,8 +109,8 @@ def predict_command(args: argparse.Namespace) -> None:
 def compare_command(args: argparse.Namespace) -> int:
     from leanmlp.report.compare import compare_runs, summary_lines
 
-    jobs, tables, tolerance = compare_runs(args.ours, args.reference, args.tolerance)
-    print("\n".join(summary_lines(jobs, tables, tolerance, args.all)))
+    jobs, tables, tolerance, setup = compare_runs(args.ours, args.reference, args.tolerance)
+    print("\n".join(summary_lines(jobs, tables, tolerance, args.all, setup)))
     return 1 if jobs.flagged.any() or tables.flagged.any() else 0
 
 

@@ -57,6 +57,20 @@ def test_a_changed_table_row_and_a_missing_job_are_flagged(copy):
     assert any("table3" in line and "ours_test" in line for line in done.stdout.splitlines())
 
 
+def test_runs_made_another_way_say_so_before_their_rows(copy):
+    jobs = pd.read_csv(copy / "tables" / "mlp_jobs.csv")
+    jobs["epochs_run"] = jobs.epochs_run.clip(upper=2)
+    jobs.loc[jobs.run == "h1x32", "n_train"] = 1259
+    jobs.to_csv(copy / "tables" / "mlp_jobs.csv", index=False)
+    done = compare(copy, PUBLISHED)
+    lines = done.stdout.splitlines()
+    assert lines[0] == "NOTE: the runs trained different epochs: 2 here, 100 in the reference; differences below " \
+                       "follow from that"
+    assert lines[1].startswith("NOTE: the runs trained on different data: 2 of 120 matched jobs had another number "
+                               "of training images (e.g. h1x32: 1,259 here, 100,000 in the reference)")
+    assert "NOTE" not in compare(PUBLISHED, PUBLISHED).stdout
+
+
 @pytest.mark.parametrize("damage, message", [
     (lambda folder: shutil.rmtree(folder / "tables"), "no tables/ folder"),
     (lambda folder: (folder / "tables" / "mlp_jobs.csv").unlink(), "no mlp_jobs.csv"),

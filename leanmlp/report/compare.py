@@ -170,9 +170,10 @@ def compare_tables(ours_tables: dict[str, pd.DataFrame], reference_tables: dict[
                                        "flagged", "note"])
 
 
-def compare_runs(ours_folder: str | Path, reference_folder: str | Path,
-                 accuracy_tolerance: float | None = None) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, float]]:
-    """(job comparison, table comparison, {measure: tolerance}) of two result folders."""
+def compare_runs(ours_folder: str | Path, reference_folder: str | Path, accuracy_tolerance: float | None = None
+                 ) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, float], list[str]]:
+    """(job comparison, table comparison, {measure: tolerance}, ``setup_differences``) of two
+    result folders."""
     ours, reference = read_tables(ours_folder), read_tables(reference_folder)
     tolerance = tolerances(reference[JOBS_TABLE], accuracy_tolerance)
     if accuracy_tolerance is None and all(math.isnan(tolerance[m]) for m in JOB_MEASURES if is_accuracy(m)):
@@ -181,14 +182,36 @@ def compare_runs(ours_folder: str | Path, reference_folder: str | Path,
     table_tolerance = (accuracy_tolerance if accuracy_tolerance is not None
                        else float(np.nanmax([tolerance[m] for m in JOB_MEASURES if is_accuracy(m)])))
     return (compare_jobs(ours[JOBS_TABLE], reference[JOBS_TABLE], tolerance),
-            compare_tables(ours, reference, table_tolerance), tolerance)
+            compare_tables(ours, reference, table_tolerance), tolerance,
+            setup_differences(ours[JOBS_TABLE], reference[JOBS_TABLE]))
+
+
+def setup_differences(ours: pd.DataFrame, reference: pd.DataFrame) -> list[str]:
+    """How the two runs were made differently, read from their jobs: the epochs trained (the most
+    any job ran) and the training images of the jobs both have. A difference here explains the
+    flagged rows below it: they are different experiments, not a failed reproduction."""
+    lines = []
+    epochs = [int(jobs.epochs_run.max()) if "epochs_run" in jobs and len(jobs) else None for jobs in (ours, reference)]
+    if epochs[0] != epochs[1]:
+        lines.append(f"the runs trained different epochs: {epochs[0]} here, {epochs[1]} in the reference")
+    if "n_train" in ours and "n_train" in reference:
+        both = ours.merge(reference, on=list(JOB_KEYS), suffixes=("", "_reference"))
+        differ = both[both.n_train != both.n_train_reference]
+        if len(differ):
+            first = differ.iloc[0]
+            lines.append(f"the runs trained on different data: {len(differ)} of {len(both)} matched jobs had another "
+                         f"number of training images (e.g. {first.run}: {int(first.n_train):,} here, "
+                         f"{int(first.n_train_reference):,} in the reference)")
+    return [f"NOTE: {line}; differences below follow from that" for line in lines]
 
 
 def summary_lines(jobs: pd.DataFrame, tables: pd.DataFrame, tolerance: dict[str, float],
-                  show_all: bool = False) -> list[str]:
-    """What the command prints: the tolerances, the flagged (or all) rows, one count line each."""
-    lines = ["tolerance per measure (the reference's median seed sd unless --tolerance): "
-             + ", ".join(f"{m} {v:.4g}" for m, v in tolerance.items() if not math.isnan(v))]
+                  show_all: bool = False, setup: list[str] | None = None) -> list[str]:
+    """What the command prints: how the runs were made differently (``setup_differences``), the
+    tolerances, the flagged (or all) rows, one count line each."""
+    lines = list(setup or []) + [
+        "tolerance per measure (the reference's median seed sd unless --tolerance): "
+        + ", ".join(f"{m} {v:.4g}" for m, v in tolerance.items() if not math.isnan(v))]
     for what, table in (("jobs", jobs), ("table rows", tables)):
         shown = table if show_all else table[table.flagged]
         if len(shown):
