@@ -75,10 +75,11 @@ def read_images(path: str | Path) -> np.ndarray:
 def predict_command(args: argparse.Namespace) -> None:
     predictor = Predictor(args.model)
     images, labels = read_images(args.images)
-    n_classes = predictor.spec.n_classes
-    if labels is not None and len(labels) and (labels.min() < 0 or labels.max() >= n_classes):
+    classes = np.asarray(predictor.classes)  # what a class index stands for: 0..n-1, or an estimator's labels
+    unknown = np.setdiff1d(labels, classes) if labels is not None else []
+    if len(unknown):
         raise DataFormatError(f"{args.images}: labels run from {labels.min()} to {labels.max()}, but {args.model} "
-                              f"has classes 0..{n_classes - 1}")
+                              f"has classes {classes.min()}..{classes.max()} (no {unknown[0]})")
     try:
         predicted = predictor.predict(images)
     except DataFormatError as e:
@@ -101,9 +102,11 @@ def predict_command(args: argparse.Namespace) -> None:
         print("  note: batched was not faster than one at a time in this measurement; with so small a model "
               "the per-call overhead dominates both, or the machine was busy: rerun with a larger --budget")
     if labels is not None:
-        print(f"accuracy: {np.mean(predicted == labels):.4f}")
+        print(f"accuracy: {np.mean(classes[predicted] == labels):.4f}")
     if args.show:
-        print("predicted:", "".join(predictor.characters[i] for i in predicted[: args.show]))
+        shown = [predictor.characters[i] for i in predicted[: args.show]]
+        # one character a class reads as a string (EMNIST); longer names, as labels 1..10, need spaces
+        print("predicted:", ("" if all(len(name) == 1 for name in predictor.characters) else " ").join(shown))
 
 
 def compare_command(args: argparse.Namespace) -> int:

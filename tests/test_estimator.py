@@ -117,3 +117,17 @@ def test_the_readme_example_prints_what_the_readme_says(tmp_path):
     done = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == " ".join(printed.split())
+
+
+def test_an_estimator_on_labels_1_to_10_predicts_them_through_the_command_line(digits_pixels, tmp_path, capsys):
+    train_images, test_images, train_labels, test_labels = digits_pixels
+    estimator = MLPClassifier(hidden_layer_sizes=(32,), max_iter=10, random_state=0)
+    estimator.fit(features(train_images), train_labels + 1)
+    estimator.save(tmp_path / "model.npz")
+    np.savez(tmp_path / "images.npz", images=test_images, labels=test_labels + 1)
+    cli_main(["predict", str(tmp_path / "model.npz"), str(tmp_path / "images.npz"), "--budget", "0.1",
+              "--single", "5", "--show", "4"])
+    out = capsys.readouterr().out
+    predicted = estimator.predict(features(test_images))
+    assert f"accuracy: {np.mean(predicted == test_labels + 1):.4f}" in out
+    assert f"predicted: {' '.join(str(label) for label in predicted[:4])}\n" in out  # 10 stays one label
