@@ -4,6 +4,7 @@ variants, the experiment matrix and its jobs, the comparisons, the figures, quic
 the paths every stage agrees on. The Snakefile reads it; nothing here knows Snakemake."""
 
 import copy
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -45,6 +46,25 @@ SCORE_FIGURES = {
 }
 # Figures 12 and 13, one job each.
 MINING_FIGURE_NAMES = ("fig12_pca_explained_variance", "fig13_class_mean_extremes")
+
+# A training holds its float32 weights about five times over (parameters, gradients, Adam's two
+# moments, the best epoch's copy), plus a batch's activations: the most it can need beyond its data.
+WEIGHT_COPIES = 5
+FLOAT32_BYTES = 4
+
+
+def network_memory_mb(hyperparameters: dict, n_inputs: int) -> float:
+    """MB a training of these hyperparameters needs for its network (weights and one batch's
+    activations), beyond its data; n_inputs: a lower bound is enough to refuse what cannot fit."""
+    sizes = [n_inputs, *hyperparameters["hidden"]]
+    weights = sum(a * b + b for a, b in zip(sizes, sizes[1:], strict=False))
+    activations = 2 * hyperparameters["batch_size"] * sum(sizes)
+    return FLOAT32_BYTES * (WEIGHT_COPIES * weights + activations) / 1e6
+
+
+def machine_memory_mb() -> float:
+    return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 1e6
+
 
 # A cluster job's time limit: a training epoch of 100,000 x 784 takes about 2 s on one core;
 # the limit allows twice that, plus a fixed margin for loading and saving.
@@ -147,6 +167,14 @@ class Plan:
         if taken:
             raise ConfigError(f"{where}: figures.{taken[0]} is a figure the pipeline draws itself (figures "
                               f"{', '.join(map(str, PIPELINE_FIGURES))}); number the paper's figures 1-11")
+        available = machine_memory_mb()
+        for setting, run in self.jobs:
+            hyperparameters = self.hyperparameters_of(setting, run)
+            needs = network_memory_mb(hyperparameters, n_inputs=1)
+            if needs > available:
+                raise ConfigError(f"run {run!r} under {setting}: its network (hidden {hyperparameters['hidden']}) "
+                                  f"needs about {needs / 1e3:,.0f} GB to train, more than this machine's "
+                                  f"{available / 1e3:,.0f} GB")
         train_size = self.data["sizes"]["train"]
         if isinstance(train_size, int):  # a count: every batch must fit in it (a pruned set is checked when trained)
             for setting, run in self.jobs:
@@ -261,6 +289,11 @@ class Plan:
     def job_outputs(self, filename: str, jobs: list[tuple[str, str]] | None = None) -> list[str]:
         """The file ``filename`` of every (setting, run) job and seed."""
         return [f"{folder}/{filename}" for folder in self.job_folders(jobs)]
+
+    def training_memory_mb(self, setting: str, run: str, input_mb: float) -> int:
+        """mem_mb of a training job: its data (as ``memory_from_inputs`` counts it) and its network
+        (784 inputs at most: EMNIST's pixels)."""
+        return int(200 + 1.5 * input_mb + network_memory_mb(self.hyperparameters_of(setting, run), n_inputs=784))
 
     def training_runtime(self, setting: str, run: str) -> int:
         """Minutes a cluster should allow one training job (see SECONDS_PER_EPOCH)."""

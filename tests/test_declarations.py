@@ -135,3 +135,14 @@ def test_a_local_source_without_the_files_fails_at_planning_naming_them(monkeypa
 
     with pytest.raises(ConfigError, match=re.escape(f"data.source {source}") + ".*" + re.escape(message)):
         plan_with(local)
+
+
+def test_a_network_larger_than_the_machine_fails_at_planning(monkeypatch):
+    monkeypatch.chdir(REPO)
+
+    def huge(config, experiments):
+        config["mlp"]["defaults"]["hidden"] = [100_000, 100_000]
+
+    with pytest.raises(ConfigError, match=r"its network \(hidden \[100000, 100000\]\) needs about 200 GB to train, "
+                                          r"more than this machine's [\d,]+ GB"):
+        plan_with(huge)
