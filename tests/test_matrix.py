@@ -74,7 +74,7 @@ def test_shuffling_runs_figures_tables_and_roles_changes_nothing():
     (lambda e: e["table1"].update({2: "h1x23"}), "table1.2: unknown run 'h1x23'"),
     (lambda e: e["table3"].update({2: {"model_of": "best_pac", "input": "mean_distance/#1"}}),
      "table3.2.model_of: unknown run 'best_pac'; did you mean 'best_pca'"),
-    (lambda e: e.update(figure16=["best_raw", "table5"]), "figure16: unknown role or table 'table5'"),
+    (lambda e: e.update(figure16=["best_raw", "table5"]), "figure16: unknown role, table or grid 'table5'"),
     (lambda e: e["claims"][0].update(of="best_rwa"), "unknown role 'best_rwa'; did you mean 'best_raw'"),
     (lambda e: e["claims"][0].update(minus="best_pca"),
      "pairing: paired, but best_raw and best_pca differ in input (raw against pca): their seeds start from"),

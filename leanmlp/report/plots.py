@@ -221,7 +221,11 @@ def pareto_front(points: list[tuple[float, float]]) -> list[int]:
 VARIANT_KINDS = {"raw": ("s", "raw pixels, every training image"),
                  "pca": ("D", "PCA features, every training image"),
                  "mean_distance": ("o", "PCA on a set pruned by distance to the class mean"),
-                 "rmse": ("^", "PCA on a set pruned by PCA reconstruction error")}
+                 "rmse": ("^", "PCA on a set pruned by PCA reconstruction error"),
+                 "el2n": ("v", "PCA on a set selected by EL2N (the field's score)"),
+                 "random": ("x", "PCA on a random subset with the same class quotas")}
+# the kinds whose targets are written beside their points (the others share these sizes)
+LABELLED_KINDS = {"mean_distance": "left", "rmse": "right"}
 
 
 def variant_kind(variant: str) -> str:
@@ -242,7 +246,8 @@ def memory_accuracy_figure(points: pd.DataFrame, title: str, colours: dict[str, 
     points : DataFrame with columns setting, variant, memory_mb, test_acc
     colours : {setting: colour}
     The marker says how the training set was made; each pruned set's target is written once,
-    beside its best point, mean-distance targets to the left and RMSE targets to the right.
+    beside its best point, mean-distance targets to the left and RMSE targets to the right (EL2N and
+    random sets share their sizes and go unlabelled).
     """
     fig, ax = plt.subplots(figsize=(9, 5.8))
     for setting, group in points.groupby("setting", sort=False):
@@ -254,8 +259,8 @@ def memory_accuracy_figure(points: pd.DataFrame, title: str, colours: dict[str, 
         ax.step(front.memory_mb, front.test_acc, where="post", color=colours[setting], alpha=0.6,
                 label=f"{setting}: Pareto front (no point has less memory and more accuracy)")
     best = points.loc[points.groupby("variant").test_acc.idxmax()] if len(points) else points
-    for row in best.itertuples():
-        left = variant_kind(row.variant) == "mean_distance"
+    for row in best[best.variant.map(variant_kind).isin(LABELLED_KINDS)].itertuples():
+        left = LABELLED_KINDS[variant_kind(row.variant)] == "left"
         ax.annotate(variant_target(row.variant), (row.memory_mb, row.test_acc), fontsize=7,
                     textcoords="offset points", xytext=(-6 if left else 6, 0), ha="right" if left else "left",
                     va="center")

@@ -280,13 +280,16 @@ def plan_matrix(experiments: dict, mlp: dict, mining_targets: dict[str, list[str
                       for row, spec in experiments[table].items()}
               for table in TABLES}
     figure16 = []
+    grids = experiments.get("grids", {})
     for name in experiments.get("figure16", []):
         if name in tables:
             figure16 += [run for run in tables[name].values() if run is not None]
         elif name in roles:
             figure16.append(roles[name])
+        elif name in grids:
+            figure16 += [run for run in runs if run.startswith(f"{name}-")]
         else:
-            raise unknown_name("role or table", name, [*roles, *tables], "experiments figure16")
+            raise unknown_name("role, table or grid", name, [*roles, *tables, *grids], "experiments figure16")
     figure18 = resolve_run("experiments figure18", roles.get(experiments["figure18"], experiments["figure18"]),
                            runs, mining_targets)
     claims = experiments.get("claims", [])
