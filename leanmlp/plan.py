@@ -130,6 +130,9 @@ class Plan:
                       for variant in self.input_variants if variant.startswith(f"{RANDOM_CONTROL}/")}
         self.el2n_scoring = self.el2n_scoring_hyperparameters()
         self.selection_runs = self.runs_on_selected_sets()
+        # figure 18's jobs: its network on the full set and on every selected set, every setting
+        self.selection_jobs = [(setting, run) for setting, run in self.jobs
+                               if run in self.selection_runs or run == self.matrix.figure18]
         try:
             self.comparisons = expand_comparisons(
                 self.matrix.comparisons, yaml.safe_load(Path(REFERENCE_FILE).read_text()),

@@ -55,7 +55,7 @@ def main(logger):
                 "figures": [Path(path).name for path in inputs.figures],
                 "timing": stage_times(params.benchmarks),
                 "selection_figure": Path(inputs.selection_figure).name,
-                "selection_table": Path(inputs.selection_md).read_text().strip()}
+                "selection_table": Path(inputs.selection).read_text().strip()}
     context = report_context(report_inputs, claims_table, comparisons, agreement, header, appendix,
                              hypotheses_table)
     text = render_report(context)

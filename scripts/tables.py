@@ -1,6 +1,5 @@
 """Stage tables: the paper's tables 1-4 with our numbers beside its, the MAC and memory tables,
-figure 0 (every table row, paper against ours), figure 16 (accuracy against memory) and figure 18
-with its table (every selection method at every size, beside the random control)."""
+figure 0 (every table row, paper against ours) and figure 16 (accuracy against memory)."""
 
 import json
 
@@ -10,8 +9,7 @@ import yaml
 from leanmlp.atomic import atomic_path, save_figure, write_text
 from leanmlp.nn.models import MLPSpec
 from leanmlp.report.comparisons import table_columns
-from leanmlp.report.plots import memory_accuracy_figure, paper_vs_ours_figure, selection_figure, setting_colours
-from leanmlp.report.selection import selection_markdown, selection_points
+from leanmlp.report.plots import memory_accuracy_figure, paper_vs_ours_figure, setting_colours
 from leanmlp.report.tables import (
     markdown_table,
     memory_accuracy_points,
@@ -72,12 +70,7 @@ def main(logger):
         points, "Figure 16: test accuracy against training-set memory of the best model on every input variant",
         colours))
     logger.debug("figure 16 points:\n%s", points.to_string(index=False))
-
-    selected = selection_points(pd.read_csv(inputs.jobs), params.selection_runs, params.selection_reference, settings)
-    save_table(output.selection, selected, selection_markdown(selected), logger)
-    save_figure(output.selection_figure, selection_figure(
-        selected, "Figure 18: test accuracy of one network on every selected training set"))
-    logger.info("tables 1-4, the multiply-accumulates, memory and selection tables, figures 0, 16 and 18 written")
+    logger.info("tables 1-4, the multiply-accumulates and memory tables, figures 0 and 16 written")
 
 
 run_stage(main, stage_logger("tables", snakemake.log[0]))

@@ -14,6 +14,7 @@ localrules:
     collect,
     curves,
     tables,
+    selection,
     report,
 
 
@@ -130,18 +131,6 @@ rule tables:
             caption="../report/overview.rst",
             category="2. Overview",
         ),
-        selection=f"{PLAN.results}/tables/selection.csv",
-        selection_md=report(
-            f"{PLAN.results}/tables/selection.md",
-            caption="../report/selection.rst",
-            category="3. Tables",
-            labels={"table": "every selection method at every size"},
-        ),
-        selection_figure=report(
-            PLAN.selection_figure,
-            caption="../report/selection.rst",
-            category="5. Data mining",
-        ),
     log:
         f"{PLAN.results}/logs/tables.log",
     benchmark:
@@ -154,16 +143,47 @@ rule tables:
         tables=PLAN.matrix.tables,
         comparisons=PLAN.matrix.comparisons,
         figure16_inputs={run: PLAN.run_inputs[run] for run in PLAN.matrix.figure16},
-        selection_runs=PLAN.selection_runs,
-        selection_reference=PLAN.matrix.figure18,
         all_settings=list(PLAN.mlp["settings"]),
     script:
         "../../scripts/tables.py"
 
 
+rule selection:
+    input:
+        metrics=PLAN.job_outputs("metrics.json", PLAN.selection_jobs),
+    output:
+        table=f"{PLAN.results}/tables/selection.csv",
+        table_md=report(
+            f"{PLAN.results}/tables/selection.md",
+            caption="../report/selection.rst",
+            category="3. Tables",
+            labels={"table": "every selection method at every size"},
+        ),
+        figure=report(
+            PLAN.selection_figure,
+            caption="../report/selection.rst",
+            category="5. Data mining",
+        ),
+    log:
+        f"{PLAN.results}/logs/selection.log",
+    benchmark:
+        f"{PLAN.results}/benchmarks/selection.tsv"
+    conda:
+        "../envs/leanmlp.yaml"
+    params:
+        code=script_code("selection"),
+        settings=PLAN.settings,
+        selection_runs=PLAN.selection_runs,
+        reference=PLAN.matrix.figure18,
+    script:
+        "../../scripts/selection.py"
+
+
 rule report:
     input:
         **{k: v for k, v in rules.tables.output.items()},
+        selection=rules.selection.output.table_md,
+        selection_figure=rules.selection.output.figure,
         reference=REFERENCE_FILE,
         jobs=rules.collect.output.jobs,
         split_summary=rules.split_summary.output.summary,
