@@ -389,6 +389,41 @@ def config_change_note(previous_file: str | Path, config: dict, shown: int = 3) 
             f"redone there and replace its results; to keep both, give this config a name of its own")
 
 
+def is_snakemake(argv: list[str]) -> bool:
+    """A command line that runs Snakemake itself (``snakemake ...``, ``python -m snakemake ...``),
+    not one of its job scripts (``python .snakemake/scripts/tmpX.py``)."""
+    return bool(argv) and (Path(argv[0]).name == "snakemake"
+                           or any(a == "-m" and b == "snakemake" for a, b in zip(argv, argv[1:], strict=False)))
+
+
+def live_snakemake_runs(workdir: str | Path, proc: Path = Path("/proc")) -> list[int]:
+    """The process ids of other Snakemake runs working in ``workdir`` (Linux's /proc; elsewhere
+    none): a second run must hear that one is alive before Snakemake tells it to --unlock."""
+    workdir, own = Path(workdir).resolve(), {os.getpid(), os.getppid()}
+    found = []
+    for entry in proc.glob("[0-9]*"):
+        try:
+            argv = [a for a in (entry / "cmdline").read_bytes().decode(errors="replace").split("\0") if a]
+            if int(entry.name) not in own and is_snakemake(argv) and (entry / "cwd").resolve() == workdir:
+                found.append(int(entry.name))
+        except OSError:  # gone, or another user's
+            continue
+    return sorted(found)
+
+
+def live_run_note(workdir: str | Path) -> str | None:
+    """A warning when another Snakemake run holds this folder's locks and is alive."""
+    locks = Path(workdir, ".snakemake", "locks")
+    if not (locks.is_dir() and any(locks.iterdir())):
+        return None
+    pids = live_snakemake_runs(workdir)
+    if not pids:
+        return None
+    return (f"another Snakemake run is working in this folder (process {', '.join(map(str, pids))}): wait for it "
+            "to end before starting one here, and do not --unlock while it runs (that would let two runs write the "
+            "same files)")
+
+
 def load_experiments(config: dict) -> tuple[str, dict]:
     """The experiments file the config names, read (a missing file is one ConfigError)."""
     path = config["mlp"]["experiments"]

@@ -3,6 +3,8 @@ before any job, where they would otherwise train the matrix and end "inconclusiv
 
 import copy
 import re
+import subprocess
+import time
 
 import pytest
 import yaml
@@ -10,7 +12,7 @@ from conftest import REPO
 
 from leanmlp.exceptions import ConfigError
 from leanmlp.nn.models import MLPSpec
-from leanmlp.plan import build_plan, config_change_note
+from leanmlp.plan import build_plan, config_change_note, is_snakemake, live_run_note, live_snakemake_runs
 
 CONFIG = yaml.safe_load((REPO / "config/demo.yaml").read_text())
 EXPERIMENTS = yaml.safe_load((REPO / "config/experiments/paper.yaml").read_text())
@@ -146,3 +148,24 @@ def test_a_network_larger_than_the_machine_fails_at_planning(monkeypatch):
     with pytest.raises(ConfigError, match=r"its network \(hidden \[100000, 100000\]\) needs about 200 GB to train, "
                                           r"more than this machine's [\d,]+ GB"):
         plan_with(huge)
+
+
+def test_another_live_run_in_the_folder_is_named_before_snakemake_advises_unlock(tmp_path):
+    (tmp_path / ".snakemake/locks").mkdir(parents=True)
+    assert live_run_note(tmp_path) is None  # no lock held
+    (tmp_path / ".snakemake/locks/0.input.lock").write_text("x")
+    assert live_run_note(tmp_path) is None  # a lock left by a dead run: --unlock is right then
+    # a process that calls itself snakemake, working in the folder
+    alive = subprocess.Popen(["bash", "-c", "exec -a snakemake sleep 30"], cwd=tmp_path)
+    script = subprocess.Popen(["bash", "-c", "exec -a python sleep 30"], cwd=tmp_path)  # a job script
+    try:
+        deadline = time.time() + 5
+        while alive.pid not in live_snakemake_runs(tmp_path) and time.time() < deadline:
+            time.sleep(0.05)
+        assert live_snakemake_runs(tmp_path) == [alive.pid]
+        assert live_run_note(tmp_path).startswith(f"another Snakemake run is working in this folder (process "
+                                                  f"{alive.pid}): wait for it to end")
+    finally:
+        alive.kill(), script.kill()
+    assert is_snakemake(["/usr/bin/python3", "-m", "snakemake", "--cores", "2"])
+    assert not is_snakemake(["python", "/w/.snakemake/scripts/tmpab12.train_mlp.py"])

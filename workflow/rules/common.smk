@@ -28,6 +28,7 @@ from leanmlp.plan import (
     TRAINING_FILES,
     build_plan,
     config_change_note,
+    live_run_note,
     load_experiments,
 )
 from leanmlp.provenance import code_digest
@@ -60,7 +61,10 @@ def read_plan():
         plan = build_plan(config, experiments_file, experiments)
     except ConfigError as e:
         raise WorkflowError(f"invalid configuration: {e}")
-    for note in [*plan.notes, config_change_note(f"{plan.results}/config.yaml", plan.config)]:
+    notes = [*plan.notes, config_change_note(f"{plan.results}/config.yaml", plan.config)]
+    if workflow.is_main_process:  # a cluster job parses the workflow again while its run holds the locks
+        notes.append(live_run_note(os.getcwd()))
+    for note in notes:
         if note:
             logger.warning(note)
     return plan
