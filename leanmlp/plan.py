@@ -179,12 +179,13 @@ class Plan:
                                   f"needs about {needs / 1e3:,.0f} GB to train, more than this machine's "
                                   f"{available / 1e3:,.0f} GB")
         train_size = self.data["sizes"]["train"]
-        if isinstance(train_size, int):  # a count: every batch must fit in it (a pruned set is checked when trained)
-            for setting, run in self.jobs:
-                batch = self.hyperparameters_of(setting, run)["batch_size"]
-                if batch > train_size:
-                    raise ConfigError(f"run {run!r} under {setting}: batch_size {batch} is above the {train_size} "
-                                      "training images of data.sizes.train: every epoch would be one batch")
+        if isinstance(train_size, int):  # a count: say now which trainings will refuse their batch size
+            too_big = sorted({run for setting, run in self.jobs
+                              if self.hyperparameters_of(setting, run)["batch_size"] > train_size})
+            if too_big:
+                self.notes.append(f"batch_size is above the {train_size} training images of data.sizes.train in "
+                                  f"{len(too_big)} runs ({too_big[0]}, ...): their training jobs will refuse it; "
+                                  "the stages before training run")
         names = self.matrix.names()
         for kind, declarations in (("claim", self.matrix.claims), ("hypothesis", self.matrix.hypotheses)):
             for judged in declarations:
