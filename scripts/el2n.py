@@ -4,16 +4,20 @@ score the prune stage keeps the lowest of for the declared direction (keep easy 
 import numpy as np
 
 from leanmlp.atomic import save_npz
-from leanmlp.mining.el2n import selection_scores
+from leanmlp.mining.el2n import mean_score, selection_scores
 from leanmlp.stage import run_stage, stage_logger
 
 
 def main(logger):
-    runs = []
+    runs = {}
     for path in snakemake.input.scoring:
         with np.load(path) as f:
-            runs.append(f["el2n"])
-    mean = np.mean(runs, axis=0, dtype=np.float64).astype(np.float32)
+            runs[int(f["seed"])] = f["el2n"]
+    mean, used = mean_score(runs)
+    if len(used) < len(runs):
+        logger.warning("the scoring networks of seeds %s diverged: the score is the mean of seeds %s",
+                       sorted(set(runs) - set(used)), used)
+    runs = [runs[seed] for seed in used]
     keep = snakemake.params.keep
     save_npz(snakemake.output.scores, scores=selection_scores(mean, keep), el2n=mean,
              indices=np.arange(len(mean), dtype=np.int32), score_scale=np.str_("EL2N, 0 to sqrt(2)"))

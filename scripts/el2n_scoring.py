@@ -6,7 +6,7 @@ import logging
 import numpy as np
 
 from leanmlp.atomic import save_npz
-from leanmlp.mining.el2n import check_scores, score_by_training
+from leanmlp.mining.el2n import score_by_training
 from leanmlp.mining.inputs import load_training_inputs
 from leanmlp.nn.fitting import describe_run
 from leanmlp.stage import job_label, run_stage, stage_logger
@@ -24,8 +24,11 @@ def main(logger):
                    record["train_running_acc"], record["seconds"])
 
     scores = score_by_training(hyperparameters, inputs, labels, len(characters), seed, log_epoch)
-    check_scores(scores, seed)
     save_npz(snakemake.output.scores, el2n=scores, seed=np.int64(seed))
+    if not np.all(np.isfinite(scores)):  # recorded; the el2n stage averages the seeds that trained
+        logger.warning("DIVERGED: the scoring network of seed %d left %d images without a score", seed,
+                       np.sum(~np.isfinite(scores)))
+        return
     logger.info("EL2N of %d images: median %.3f, %.1f%% above 1 (the network leans to another class)",
                 len(scores), np.median(scores), 100 * np.mean(scores > 1))
 

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from leanmlp.exceptions import ConfigError, DataFormatError
-from leanmlp.mining.el2n import check_scores, el2n, score_by_training, selection_scores
+from leanmlp.mining.el2n import el2n, mean_score, score_by_training, selection_scores
 from leanmlp.mining.pruning import class_quotas, prune_to_target
 from leanmlp.mining.random_control import control_quotas, draw_method, draw_rng, random_subset
 from leanmlp.mining.selection import controllers, method_slugs
@@ -87,9 +87,14 @@ def test_el2n_ranks_a_deliberately_mislabelled_image_hardest():
         selection_scores(scores, "medium")
 
 
-def test_a_diverged_scoring_network_is_refused_by_seed():
-    with pytest.raises(ConfigError, match="seed 3 diverged \\(1 images"):
-        check_scores(np.array([0.1, np.nan], dtype=np.float32), 3)
+def test_a_diverged_scoring_network_is_left_out_of_the_mean_and_all_diverged_is_refused():
+    scores = {0: np.array([0.1, 0.3], np.float32), 3: np.array([0.1, np.nan], np.float32),
+              4: np.array([0.3, 0.5], np.float32)}
+    mean, used = mean_score(scores)
+    np.testing.assert_allclose(mean, [0.2, 0.4])
+    assert used == [0, 4] and mean.dtype == np.float32
+    with pytest.raises(ConfigError, match=r"diverged under every scoring seed \(3\): give mining.el2n.scoring"):
+        mean_score({3: scores[3]})
 
 
 MINING = {"mean_distance": {"targets": [{"total": 90}, {"total": 50}, {"proportional": 0.5}]},

@@ -53,8 +53,14 @@ def selection_scores(mean_el2n: np.ndarray, keep: str) -> np.ndarray:
     return mean_el2n if keep == "easy" else -mean_el2n
 
 
-def check_scores(scores: np.ndarray, seed: int) -> None:
-    """A scoring network that diverged leaves NaN outputs: no ranking can be read from them."""
-    if not np.all(np.isfinite(scores)):
-        raise ConfigError(f"the EL2N scoring network of seed {seed} diverged ({np.sum(~np.isfinite(scores))} "
-                          "images without a score): lower mining.el2n.scoring's learning rate or epochs")
+def mean_score(scores_by_seed: dict[int, np.ndarray]) -> tuple[np.ndarray, list[int]]:
+    """(float32 mean EL2N over the scoring seeds whose network did not diverge, those seeds). A
+    diverged network leaves NaN scores, which rank nothing; if every seed diverged, no score can
+    be had and the config must change."""
+    usable = {seed: scores for seed, scores in scores_by_seed.items() if np.all(np.isfinite(scores))}
+    if not usable:
+        seeds = ", ".join(map(str, scores_by_seed))
+        raise ConfigError(f"the EL2N scoring network diverged under every scoring seed ({seeds}): give "
+                          "mining.el2n.scoring a setting or epochs it trains under")
+    mean = np.mean(list(usable.values()), axis=0, dtype=np.float64).astype(np.float32)
+    return mean, sorted(usable)
