@@ -125,8 +125,6 @@ rule el2n_scoring:
         f"{PLAN.results}/benchmarks/el2n_scoring/seed{{seed}}.tsv"
     wildcard_constraints:
         seed=r"\d+",
-    group:
-        "training"
     conda:
         "../envs/leanmlp.yaml"
     threads: PLAN.mlp.get("threads", 1)
