@@ -229,10 +229,10 @@ class Plan:
         """The kept-indices file of every target of a scored method, in target order."""
         return [f"{self.results}/mining/{method}/kept/{slug}.npz" for slug in self.target_slugs(method)]
 
-    def controlled_kept_files(self, target: str) -> dict[str, str]:
-        """{method: its kept file of ``target``} of every method the random set of ``target`` controls."""
-        return {method: f"{self.results}/mining/{method}/kept/{target}.npz"
-                for method in controllers(self.mining, target)}
+    def quotas_of(self, target: str) -> str:
+        """The method whose kept set of ``target`` gives the random set its class quotas: the first
+        it controls with that target (the others keep the same quotas; see ``check_controls``)."""
+        return controllers(self.mining, target)[0]
 
     def variant_files(self, variant: str, seed: int | None = None) -> dict[str, str]:
         """The train/valid/test files of an input variant (see ``input_variants``); a random

@@ -9,8 +9,8 @@ import pytest
 from leanmlp.exceptions import ConfigError, DataFormatError
 from leanmlp.mining.el2n import el2n, mean_score, score_by_training, selection_scores
 from leanmlp.mining.pruning import class_quotas, prune_to_target
-from leanmlp.mining.random_control import control_quotas, draw_method, draw_rng, random_subset
-from leanmlp.mining.selection import controllers, method_slugs
+from leanmlp.mining.random_control import draw_method, draw_rng, random_subset
+from leanmlp.mining.selection import check_controls, controllers, method_slugs
 from leanmlp.nn.data_providers import scale_pixels
 from leanmlp.report.plots import selection_figure
 from leanmlp.report.selection import selection_markdown, selection_points, series_name
@@ -54,13 +54,19 @@ def test_a_cut_of_a_cut_keeps_the_quotas_of_the_same_target_on_the_full_set():
         assert class_quotas(after, target, reference).tolist() == class_quotas(sizes, target, reference).tolist()
 
 
-def test_control_quotas_refuse_methods_that_disagree():
-    same = np.array([3, 4, 5])
-    assert control_quotas({"mean_distance": same, "rmse": same.copy()}, "total12").tolist() == [3, 4, 5]
-    with pytest.raises(DataFormatError, match="mean_distance keeps 4 images of class 1 and rmse 5"):
-        control_quotas({"mean_distance": same, "rmse": np.array([3, 5, 4])}, "total12")
+def test_a_random_draw_asks_no_more_than_a_class_holds():
     with pytest.raises(DataFormatError, match="more images of a class than the training set holds"):
         random_subset(LABELS, np.array([41, 0, 0, 0]), draw_rng(0, 0, "t"))
+
+
+def test_one_random_set_cannot_control_a_proportional_rmse_target_and_another():
+    mining = {"mean_distance": {"targets": [{"proportional": 0.5}]},
+              "rmse": {"after": {"proportional": 0.5}, "targets": [{"proportional": 0.5}]},
+              "el2n": {"targets": [{"total": 9}]}, "random": {"controls": ["mean_distance", "rmse"]}}
+    with pytest.raises(ConfigError, match="rmse's proportional0.5 keeps that share of the set mining.rmse.after "
+                                          "leaves, mean_distance's of the full training set"):
+        check_controls(mining)
+    check_controls({**mining, "random": {"controls": ["mean_distance", "el2n"]}})
 
 
 def test_el2n_is_zero_for_a_sure_right_answer_and_root_two_for_a_sure_wrong_one():

@@ -72,7 +72,8 @@ def test_every_table_has_the_papers_rows_even_with_diverged_runs(demo_run):
     macs = pd.read_csv(tables / "macs.csv")
     assert {65152, 48768, 614656} <= set(macs.multiply_accumulates)
     memory = pd.read_csv(tables / "memory.csv")
-    assert len(memory) == 12 and (memory.memory_mb > 0).all()  # raw, PCA, 6 mean-distance and 4 RMSE sets
+    # raw, PCA, 6 mean-distance, 4 RMSE, 5 EL2N and 6 random sets
+    assert len(memory) == 2 + 6 + 4 + 5 + 6 and (memory.memory_mb > 0).all()
 
 
 def reference_numbers(node, path=()):
@@ -247,11 +248,13 @@ def test_changing_one_pruning_target_redoes_only_that_target(demo_run):
     targets[1] = {kind: round(value - 0.01, 3)}
     (demo_run / "changed.yaml").write_text(yaml.safe_dump(config))
     planned = planned_jobs(demo_run, "changed.yaml")
-    # the new target's file and projection, its table-4 run under both settings (one seed each),
-    # the RMSE summary and figure 15, the tables and report that gather everything, and the
-    # record of the config the results folder was made with
-    assert planned == {"prune": 1, "project_pruned": 1, "train_mlp": 2, "pruning_summary": 1, "score_figure": 1,
-                       "memory": 1, "collect": 1, "tables": 1, "report": 1, "effective_config": 1, "all": 1}
+    # the new target's file and projection, its table-4 run under both settings and 3 seeds; the
+    # random control at the new size (RMSE alone has it): 3 draws, each projected and trained under
+    # both settings; the RMSE summary and figure 15, the memory, selection and paper tables and the
+    # report that gather everything, and the record of the config the results folder was made with
+    assert planned == {"prune": 1, "project_pruned": 1 + 3, "random_subset": 3, "train_mlp": 6 + 6,
+                       "pruning_summary": 1, "score_figure": 1, "memory": 1, "collect": 1, "tables": 1,
+                       "selection": 1, "report": 1, "effective_config": 1, "all": 1}
 
 
 def test_the_report_has_no_nan_cell_and_no_relative_bound_below_minus_100_percent(demo_run):

@@ -24,19 +24,6 @@ def draw_rng(config_seed: int, draw: int, target: str) -> np.random.Generator:
     return stage_rng(config_seed, f"random-subset/{target}/draw{draw}")
 
 
-def control_quotas(quotas_by_method: dict[str, np.ndarray], target: str) -> np.ndarray:
-    """The per-class quotas a random set of ``target`` must keep: those of every method it
-    controls at that target, which must agree (else one random set cannot stand for them all)."""
-    (first, quotas), *others = quotas_by_method.items()
-    for method, other in others:
-        if not np.array_equal(quotas, other):
-            differs = int(np.flatnonzero(quotas != other)[0])
-            raise DataFormatError(f"random control {target}: {first} keeps {quotas[differs]} images of class "
-                                  f"{differs} and {method} {other[differs]}; one random set cannot control both "
-                                  "(give the methods targets of their own slugs)")
-    return np.asarray(quotas)
-
-
 def random_subset(labels: np.ndarray, quotas: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     """Sorted indices of a uniform draw of ``quotas[c]`` images from every class c (without
     replacement): the lowest of uniform random keys per class."""

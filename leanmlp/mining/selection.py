@@ -1,6 +1,7 @@
 """Every way a config selects training images, and the targets of each: the paper's two scores,
 the field's EL2N score, and the random control at the targets of the methods it controls."""
 
+from leanmlp.exceptions import ConfigError
 from leanmlp.mining.pruning import PRUNING_METHODS, target_slug
 from leanmlp.mining.random_control import RANDOM_CONTROL
 
@@ -35,3 +36,16 @@ def controllers(mining: dict, slug: str) -> list[str]:
     """The methods the random set of ``slug`` controls (those of its controls with that target)."""
     slugs = method_slugs(mining)
     return [method for method in mining[RANDOM_CONTROL]["controls"] if slug in slugs[method]]
+
+
+def check_controls(mining: dict) -> None:
+    """One random set stands for every controlled method with its target, and reads its quotas
+    from the first of them. A total, a fraction or a count per class keeps the same quotas of
+    any method (a cut of a cut to the same total keeps what the total keeps of the full set); a
+    ``proportional`` target of RMSE does not (its share is of the set its mean-distance cut left)."""
+    for slug in method_slugs(mining)[RANDOM_CONTROL]:
+        methods = controllers(mining, slug)
+        if slug.startswith("proportional") and "rmse" in methods and len(methods) > 1:
+            raise ConfigError(f"mining.random.controls: rmse's {slug} keeps that share of the set mining.rmse.after "
+                              f"leaves, {methods[0] if methods[0] != 'rmse' else methods[1]}'s of the full training "
+                              "set: one random set cannot control both; give one of them another target")

@@ -11,7 +11,7 @@ from leanmlp.data.sources import check_data_config
 from leanmlp.data.splits import SPLIT_NAMES, check_size_fractions
 from leanmlp.exceptions import ConfigError
 from leanmlp.mining.pruning import target_slug
-from leanmlp.mining.selection import SCORED_METHODS
+from leanmlp.mining.selection import SCORED_METHODS, check_controls
 from leanmlp.study.baselines import SLOW_BASELINES, check_baseline_name
 
 NAME_LIMIT = 100  # results/<name>/... file names must stay under the file system's 255 bytes
@@ -121,4 +121,5 @@ def check_config(config: dict) -> None:
     data["sizes"] = {name: data["sizes"][name] for name in SPLIT_NAMES}
     check_targets_once(config["mining"], SCORED_METHODS)
     check_rmse_after(config["mining"])
+    check_controls(config["mining"])
     baseline_models(config["baselines"])

@@ -111,12 +111,12 @@ def get_training_inputs(wildcards):
     return PLAN.variant_files(PLAN.hyperparameters_of(wildcards.setting, wildcards.run)["input"], int(wildcards.seed))
 
 
-def get_controlled_kept_files(wildcards):
-    return list(PLAN.controlled_kept_files(wildcards.target).values())
+def get_quota_file(wildcards):
+    return f"{PLAN.results}/mining/{PLAN.quotas_of(wildcards.target)}/kept/{wildcards.target}.npz"
 
 
-def get_controlling_methods(wildcards):
-    return list(PLAN.controlled_kept_files(wildcards.target))
+def get_quota_method(wildcards):
+    return PLAN.quotas_of(wildcards.target)
 
 
 def get_hyperparameters(wildcards):

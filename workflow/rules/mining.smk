@@ -163,7 +163,7 @@ rule el2n:
 rule random_subset:
     input:
         train=f"{PLAN.results}/data/train.npz",
-        controlled=get_controlled_kept_files,
+        quotas=get_quota_file,
     output:
         kept=f"{PLAN.results}/mining/{RANDOM_CONTROL}/draw{{draw}}/kept/{{target}}.npz",
     log:
@@ -180,7 +180,7 @@ rule random_subset:
         runtime=5,
     params:
         code=script_code("random_subset"),
-        controls=get_controlling_methods,
+        quotas_of=get_quota_method,
         config_seed=PLAN.config["seed"],
         draw=lambda wildcards: int(wildcards.draw),
     script:

@@ -7,6 +7,8 @@ localrules:
     split_summary,
     pca_summary,
     prune,
+    random_subset,
+    el2n,
     pca_figure,
     pruning_summary,
     class_extremes,
