@@ -294,10 +294,10 @@ class Plan:
         """The file ``filename`` of every (setting, run) job and seed."""
         return [f"{folder}/{filename}" for folder in self.job_folders(jobs)]
 
-    def training_memory_mb(self, setting: str, run: str, input_mb: float) -> int:
-        """mem_mb of a training job: its data (as ``memory_from_inputs`` counts it) and its network
-        (784 inputs at most: EMNIST's pixels)."""
-        return int(200 + 1.5 * input_mb + network_memory_mb(self.hyperparameters_of(setting, run), n_inputs=784))
+    def network_mb(self, setting: str, run: str) -> int:
+        """What a training job's network adds to the memory its data takes (784 inputs at most:
+        EMNIST's pixels)."""
+        return int(network_memory_mb(self.hyperparameters_of(setting, run), n_inputs=784))
 
     def training_runtime(self, setting: str, run: str) -> int:
         """Minutes a cluster should allow one training job (see SECONDS_PER_EPOCH)."""

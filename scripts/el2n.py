@@ -17,13 +17,13 @@ def main(logger):
     if len(used) < len(runs):
         logger.warning("the scoring networks of seeds %s diverged: the score is the mean of seeds %s",
                        sorted(set(runs) - set(used)), used)
-    runs = [runs[seed] for seed in used]
+    used_scores = [runs[seed] for seed in used]
     keep = snakemake.params.keep
     save_npz(snakemake.output.scores, scores=selection_scores(mean, keep), el2n=mean,
              indices=np.arange(len(mean), dtype=np.int32), score_scale=np.str_("EL2N, 0 to sqrt(2)"))
-    agreement = np.corrcoef(runs).min() if len(runs) > 1 else float("nan")
+    agreement = np.corrcoef(used_scores).min() if len(used) > 1 else float("nan")
     logger.info("EL2N of %d images over %d scoring seeds: median %.3f; keeping the %s ones; the lowest "
-                "correlation between two seeds' scores %.2f", len(mean), len(runs), np.median(mean), keep, agreement)
+                "correlation between two seeds' scores %.2f", len(mean), len(used), np.median(mean), keep, agreement)
 
 
 run_stage(main, stage_logger("el2n", snakemake.log[0]))

@@ -15,22 +15,17 @@ import numpy as np
 from leanmlp.exceptions import ConfigError
 from leanmlp.nn.data_providers import BatchProvider
 from leanmlp.nn.fitting import fit_network, split_hyperparameters
+from leanmlp.nn.losses import SoftmaxCrossEntropy
 
 KEEP_DIRECTIONS = ("easy", "hard")  # keep the lowest scores, or the highest
 SCORING_BATCH = 2000  # images per forward pass of the scoring network
 
 
-def softmax(logits: np.ndarray) -> np.ndarray:
-    shifted = logits - logits.max(axis=1, keepdims=True)
-    exp = np.exp(shifted)
-    return exp / exp.sum(axis=1, keepdims=True)
-
-
 def el2n(logits: np.ndarray, labels: np.ndarray) -> np.ndarray:
     """(n,) float32 ||softmax(logits) - onehot(labels)||_2 of each row; 0 for a certain right
-    answer, sqrt(2) for a certain wrong one."""
-    error = softmax(logits.astype(np.float64))
-    error[np.arange(len(labels)), labels] -= 1.0
+    answer, sqrt(2) for a certain wrong one. softmax - onehot is the cross-entropy's gradient with
+    respect to each row's logits (the loss's gradient of the batch mean, times the batch size)."""
+    error = SoftmaxCrossEntropy().grad(logits.astype(np.float64), labels) * len(labels)
     return np.sqrt(np.einsum("ij,ij->i", error, error)).astype(np.float32)
 
 

@@ -86,6 +86,11 @@ def memory_from_inputs(base_mb, per_input_mb):
     return lambda wildcards, input: int(base_mb + per_input_mb * input.size_mb)
 
 
+def training_memory(wildcards, input):
+    """A training job's mem_mb: its data, as every stage's, and its network."""
+    return memory_from_inputs(200, 1.5)(wildcards, input) + PLAN.network_mb(wildcards.setting, wildcards.run)
+
+
 def get_convert_inputs(wildcards):
     return PLAN.convert_inputs(wildcards.part)
 

@@ -23,7 +23,7 @@ rule train_mlp:
         "../envs/leanmlp.yaml"
     threads: PLAN.mlp.get("threads", 1)
     resources:
-        mem_mb=lambda wildcards, input: PLAN.training_memory_mb(wildcards.setting, wildcards.run, input.size_mb),
+        mem_mb=training_memory,
         runtime=get_training_runtime,
     params:
         code=script_code("train_mlp"),
