@@ -331,7 +331,7 @@ def bench_estimator(data, epochs, seed):
     spec, settings = split_hyperparameters(estimator.hyperparameters(len(train_y)), features.shape[1],
                                             data.n_classes)
     fits = {"estimator": lambda: estimator.fit(features, train_y),
-            "bare loop": lambda: fit_network(spec, settings, (features, train_y), None, seed, evaluate_train=False)}
+            "bare loop": lambda: fit_network(spec, settings, (features, train_y), None, seed)}
     seconds = {name: [] for name in fits}
     for _ in range(3):
         for name, fit in fits.items():

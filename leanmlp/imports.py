@@ -200,5 +200,5 @@ PACKAGE_LAYERS = (
     ("leanmlp.mining",),
     ("leanmlp.nn", "leanmlp.data"),
     ("leanmlp", "leanmlp.provenance", "leanmlp.stage"),
-    ("leanmlp.imports", "leanmlp.exceptions", "leanmlp.atomic", "leanmlp.seeding"),
+    ("leanmlp.imports", "leanmlp.exceptions", "leanmlp.atomic", "leanmlp.seeding", "leanmlp.sampling"),
 )

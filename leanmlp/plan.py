@@ -20,6 +20,7 @@ from leanmlp.mining.pruning import target_slug
 from leanmlp.mining.random_control import RANDOM_CONTROL, draw_method
 from leanmlp.mining.selection import controllers, method_slugs, method_targets
 from leanmlp.nn.fitting import describe_run
+from leanmlp.nn.training import TRAIN_CURVE_SAMPLE
 from leanmlp.report.comparisons import expand_comparisons, history_runs
 from leanmlp.study.configuration import baseline_models, yaml_error_line
 from leanmlp.study.declarations import check_judged, check_settings
@@ -71,6 +72,20 @@ def machine_memory_mb() -> float:
 SECONDS_PER_EPOCH = 2
 RUNTIME_SAFETY_FACTOR = 2
 RUNTIME_MARGIN_MINUTES = 10
+# EMNIST's pixels: the most inputs a network can have, and what a raw-input network has.
+MAX_INPUTS = 784
+# Every other input variant is a PCA projection; the paper's keeps a tenth of the pixels.
+PCA_INPUT_SHARE = 0.1
+
+
+def training_cost(hyperparameters: dict) -> int:
+    """A training job's relative cost, to start the longest first (Snakemake's priority: with
+    the short ones last, no core idles long at the end while one long job finishes): epochs
+    times the forward multiply-accumulates of one image, with the raw pixels or a PCA tenth of
+    them as inputs."""
+    n_inputs = MAX_INPUTS if hyperparameters["input"] == "raw" else int(MAX_INPUTS * PCA_INPUT_SHARE)
+    sizes = [n_inputs, *hyperparameters["hidden"]]
+    return hyperparameters["epochs"] * sum(a * b for a, b in zip(sizes, sizes[1:], strict=False))
 
 
 def file_safe(text: str) -> str:
@@ -297,11 +312,19 @@ class Plan:
     def network_mb(self, setting: str, run: str) -> int:
         """What a training job's network adds to the memory its data takes (784 inputs at most:
         EMNIST's pixels)."""
-        return int(network_memory_mb(self.hyperparameters_of(setting, run), n_inputs=784))
+        return int(network_memory_mb(self.hyperparameters_of(setting, run), n_inputs=MAX_INPUTS))
 
     def training_runtime(self, setting: str, run: str) -> int:
         """Minutes a cluster should allow one training job (see SECONDS_PER_EPOCH)."""
         return self.training_runtime_of(self.hyperparameters_of(setting, run))
+
+    def training_priority(self, setting: str, run: str) -> int:
+        return training_cost(self.hyperparameters_of(setting, run))
+
+    @property
+    def train_curve_sample(self) -> int:
+        """Training images a learning curve's train accuracy is measured on after every epoch."""
+        return self.mlp.get("train_curve_sample", TRAIN_CURVE_SAMPLE)
 
     @staticmethod
     def training_runtime_of(hyperparameters: dict) -> int:

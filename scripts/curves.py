@@ -23,7 +23,8 @@ def main(logger):
         valid = pd.read_csv(snakemake.input.class_counts).valid
         majority = float(valid.max() / valid.sum())
     save_figure(snakemake.output.figure, learning_curves_figure(histories, figure["title"], series_colours,
-                                                                figure["dropout"], majority))
+                                                                figure["dropout"], majority,
+                                                                snakemake.params.train_curve_sample))
     logger.info("%s: %s", snakemake.output.figure, figure["title"])
 
 

@@ -35,7 +35,8 @@ def main(logger):
                    record["train_eval_seconds"])
 
     model, result, metrics = run_training(hyperparameters, (train_x, train_y), (valid_x, valid_y),
-                                          (test_x, test_y), len(characters), seed, log_epoch)
+                                          (test_x, test_y), len(characters), seed, log_epoch,
+                                          train_curve_size=snakemake.params.train_curve_sample)
     if result.diverged:
         logger.warning("DIVERGED: %s (recorded; the tables will show it)", result.diverged_reason)
     write_text(snakemake.output.history, history_csv(result.history))

@@ -170,3 +170,14 @@ def test_another_live_run_in_the_folder_is_named_before_snakemake_advises_unlock
         alive.kill(), script.kill()
     assert is_snakemake(["/usr/bin/python3", "-m", "snakemake", "--cores", "2"])
     assert not is_snakemake(["python", "/w/.snakemake/scripts/tmpab12.train_mlp.py"])
+
+
+def test_the_longest_trainings_start_first():
+    """Snakemake starts jobs of higher priority first: a training's priority is its cost, so the
+    784-pixel networks go before their PCA-78 twins, and the deeper before the shallower."""
+    plan = plan_with(lambda config, experiments: None)
+    runs = {"raw": plan.roles["best_raw"], "pca": plan.roles["best_pca"], "deep": "h3x128", "shallow": "h1x32"}
+    priority = {name: plan.training_priority("sgd_lr0.1", run) for name, run in runs.items()}
+    assert priority["raw"] > priority["pca"]
+    assert priority["deep"] > priority["shallow"]
+    assert plan.train_curve_sample == 500  # the demo config says; without it, TRAIN_CURVE_SAMPLE

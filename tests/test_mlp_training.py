@@ -237,3 +237,27 @@ def test_a_batch_above_the_training_set_is_refused_by_the_stage_and_capped_aloud
         run_training(too_big, data, data, data, 3, 0)
     with pytest.warns(UserWarning, match="batch_size 1000000 is above the 30 samples: each epoch is one batch"):
         LeanClassifier(hidden_layer_sizes=(4,), batch_size=1_000_000, max_iter=1).fit(*data)
+
+
+def test_the_train_curve_sample_moves_only_the_curve_not_a_number_the_tables_read(digits):
+    """The per-epoch train pass on a stratified sample instead of the whole split: the model, its
+    valid and test numbers and the whole-split train accuracy after the last epoch stay bit for
+    bit what a whole-split pass every epoch gives; only the curve's train columns move."""
+    whole_model, whole, whole_metrics = run_training(SMALL, *digits, 10, seed=3, train_curve_size=10**6)
+    model, sampled, metrics = run_training(SMALL, *digits, 10, seed=3, train_curve_size=300)
+    assert model.params.tobytes() == whole_model.params.tobytes()
+    assert metrics["final_train_acc"] == whole_metrics["final_train_acc"] == whole.history[-1]["train_acc"]
+    assert metrics["train_acc_best_valid"] == whole_metrics["train_acc_best_valid"]
+    for measure in ("final_valid_acc", "best_valid_acc", "test_acc_final", "test_acc_best_valid"):
+        assert metrics[measure] == whole_metrics[measure]
+    assert [r["valid_loss"] for r in sampled.history] == [r["valid_loss"] for r in whole.history]
+    assert [r["train_acc"] for r in sampled.history] != [r["train_acc"] for r in whole.history]
+    assert (metrics["train_curve_sample"], whole_metrics["train_curve_sample"]) == (300, 1200)
+    # the curve's sample measures the same accuracy up to its sampling error (4 standard errors)
+    for curve, full in zip(sampled.history, whole.history, strict=True):
+        p = full["train_acc"]
+        assert abs(curve["train_acc"] - p) <= 4 * math.sqrt(p * (1 - p) / 300) + 1e-9
+    # the best-valid checkpoint's train accuracy is that of its parameters on the whole split
+    best = MLP(model.spec, np.random.default_rng(0))
+    best.params[:] = sampled.best_params
+    assert evaluate(best, *digits[0])[1] == metrics["train_acc_best_valid"]

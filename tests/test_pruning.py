@@ -9,7 +9,6 @@ from leanmlp.mining.pruning import (
     classes_kept_whole,
     distances_to_class_mean,
     extremes_per_class,
-    keep_lowest_per_class,
     prune_to_target,
     pruning_summary,
     reconstruction_rmse,
@@ -17,6 +16,7 @@ from leanmlp.mining.pruning import (
     target_slug,
     within_class_quantiles,
 )
+from leanmlp.sampling import keep_lowest_per_class
 
 
 def test_per_class_quota_keeps_small_classes_whole():

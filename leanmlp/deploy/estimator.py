@@ -89,8 +89,7 @@ class MLPClassifier(ClassifierMixin, BaseEstimator):
         spec, settings = split_hyperparameters(self.hyperparameters_, X.shape[1], len(self.classes_))
         seed = (self.random_state if isinstance(self.random_state, (int, np.integer))
                 else check_random_state(self.random_state).randint(2**31))
-        self.network_, result = fit_network(spec, settings, (X, encoded.astype(np.intp)), None, int(seed),
-                                            evaluate_train=False)
+        self.network_, result = fit_network(spec, settings, (X, encoded.astype(np.intp)), None, int(seed))
         self.loss_curve_ = [record["train_running_loss"] for record in result.history]
         self.n_iter_ = len(result.history)
         self.diverged_ = result.diverged

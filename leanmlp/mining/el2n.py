@@ -34,7 +34,7 @@ def score_by_training(hyperparameters: dict, inputs: np.ndarray, labels: np.ndar
     """EL2N of every training image after training ``hyperparameters``' network on them for its
     epochs (evaluation mode: no dropout in the scoring pass)."""
     spec, settings = split_hyperparameters(hyperparameters, inputs.shape[1], n_classes)
-    model, _ = fit_network(spec, settings, (inputs, labels), None, seed, on_epoch=on_epoch, evaluate_train=False)
+    model, _ = fit_network(spec, settings, (inputs, labels), None, seed, on_epoch=on_epoch)
     # in order, scaled as the trainer scales them (uint8 pixels to [0, 1] per batch)
     return np.concatenate([el2n(model.logits(batch), batch_labels)
                            for batch, batch_labels in BatchProvider(inputs, labels, SCORING_BATCH)])

@@ -22,6 +22,7 @@ import numpy as np
 
 from leanmlp.exceptions import ConfigError
 from leanmlp.mining.pca import PCA
+from leanmlp.sampling import keep_lowest_per_class, proportional_quotas
 
 TARGET_KINDS = ("per_class", "total", "fraction", "proportional")
 
@@ -82,29 +83,6 @@ def class_quotas(class_sizes: np.ndarray, target: dict, reference_size: int) -> 
     leftover = total - quotas.sum()
     quotas[np.flatnonzero(class_sizes > low)[:leftover]] += 1
     return quotas
-
-
-def proportional_quotas(class_sizes: np.ndarray, total: int) -> np.ndarray:
-    """Quotas summing to ``total`` in proportion to ``class_sizes``: each class keeps the floor of
-    its share, and the samples left over go to the largest remainders (ties to the lower class)."""
-    shares = class_sizes * total / class_sizes.sum()
-    quotas = np.floor(shares).astype(np.int64)
-    leftover = total - quotas.sum()
-    by_remainder = np.lexsort((np.arange(len(shares)), -(shares - quotas)))
-    quotas[by_remainder[:leftover]] += 1
-    return quotas
-
-
-def keep_lowest_per_class(scores: np.ndarray, labels: np.ndarray, quotas: np.ndarray) -> np.ndarray:
-    """Indices (sorted) of the ``quotas[c]`` lowest-scoring samples of every class c.
-
-    Ties are broken by index, so the result is deterministic.
-    """
-    order = np.lexsort((np.arange(len(scores)), scores, labels))  # by class, then score
-    sorted_labels = labels[order]
-    class_start = np.searchsorted(sorted_labels, np.arange(len(quotas)))
-    rank_in_class = np.arange(len(order)) - class_start[sorted_labels]
-    return np.sort(order[rank_in_class < quotas[sorted_labels]])
 
 
 def classes_kept_whole(quotas: np.ndarray, class_sizes: np.ndarray) -> np.ndarray:

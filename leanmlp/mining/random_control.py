@@ -8,7 +8,7 @@ the draw's variance as well as the network's; every draw is reproducible from th
 import numpy as np
 
 from leanmlp.exceptions import DataFormatError
-from leanmlp.mining.pruning import keep_lowest_per_class
+from leanmlp.sampling import keep_lowest_per_class
 from leanmlp.seeding import stage_rng
 
 RANDOM_CONTROL = "random"

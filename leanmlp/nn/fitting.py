@@ -11,7 +11,8 @@ import numpy as np
 from leanmlp.exceptions import ConfigError
 from leanmlp.nn.models import MLP, MLPSpec
 from leanmlp.nn.predictions import checkpoint_predictions, prediction_key
-from leanmlp.nn.training import TrainingResult, make_learning_rule, train
+from leanmlp.nn.training import TRAIN_CURVE_SAMPLE, TrainEvaluation, TrainingResult, make_learning_rule, train
+from leanmlp.sampling import stratified_sample
 from leanmlp.seeding import stage_rng
 
 ARCHITECTURE_KEYS = ("hidden", "activation", "dropout_keep", "dropout_after", "l1", "l2")
@@ -55,25 +56,29 @@ def split_hyperparameters(hyperparameters: dict, n_inputs: int, n_classes: int) 
 
 
 def fit_network(spec: MLPSpec, settings: RunSettings, train_data: tuple, valid_data: tuple | None, seed: int,
-                on_epoch: Callable | None = None, evaluate_train: bool = True) -> tuple[MLP, TrainingResult]:
+                on_epoch: Callable | None = None, train_curve_size: int | None = None) -> tuple[MLP, TrainingResult]:
     """Build the network of ``spec`` and train it as ``settings`` say: the one training loop of
-    the pipeline's stage and of ``leanmlp.deploy.estimator.MLPClassifier``. The seed feeds two
-    independent streams, one for the initial weights and dropout masks, one for the batch
-    order. Returns (model, TrainingResult)."""
+    the pipeline's stage and of ``leanmlp.deploy.estimator.MLPClassifier``. The seed feeds
+    independent streams: the initial weights and dropout masks, the batch order, and the
+    learning curve's sample of ``train_curve_size`` training images (``TrainEvaluation``;
+    None: no evaluation-mode pass over the training split at all). Returns (model, TrainingResult)."""
     model = MLP(spec, stage_rng(seed, "mlp-model"))
     rule = make_learning_rule(settings.optimizer, model.params, settings.learning_rate,
                               **settings.learning_rule_options())
+    train_evaluation = None if train_curve_size is None else TrainEvaluation(
+        stratified_sample(train_data[1], train_curve_size, stage_rng(seed, "train-curve-sample")))
     result = train(model, rule, train_data, valid_data, settings.epochs, settings.batch_size,
-                   stage_rng(seed, "mlp-batches"), on_epoch=on_epoch, evaluate_train=evaluate_train)
+                   stage_rng(seed, "mlp-batches"), on_epoch=on_epoch, train_evaluation=train_evaluation)
     return model, result
 
 
 def run_training(hyperparameters: dict, train_data: tuple, valid_data: tuple, test_data: tuple, n_classes: int,
-                 seed: int, on_epoch: Callable | None = None) -> tuple[MLP, TrainingResult, dict]:
+                 seed: int, on_epoch: Callable | None = None,
+                 train_curve_size: int = TRAIN_CURVE_SAMPLE) -> tuple[MLP, TrainingResult, dict]:
     """Train one model; returns (model, TrainingResult with its valid and test predictions at
     the final and best-valid checkpoints, metrics dict).
 
-    *_data are (inputs, labels); see ``fit_network`` for the seed.
+    *_data are (inputs, labels); see ``fit_network`` for the seed and ``train_curve_size``.
     """
     spec, settings = split_hyperparameters(hyperparameters, train_data[0].shape[1], n_classes)
     for name, (inputs, labels) in (("train", train_data), ("valid", valid_data), ("test", test_data)):
@@ -84,7 +89,7 @@ def run_training(hyperparameters: dict, train_data: tuple, valid_data: tuple, te
     if settings.batch_size > len(train_data[1]):
         raise ConfigError(f"batch_size {settings.batch_size} is above the {len(train_data[1])} training images: every "
                           "epoch would be one batch of all of them; give at most that many")
-    model, result = fit_network(spec, settings, train_data, valid_data, seed, on_epoch)
+    model, result = fit_network(spec, settings, train_data, valid_data, seed, on_epoch, train_curve_size)
     result.predictions = checkpoint_predictions(model, result.best_params,
                                                 {"valid": valid_data[0], "test": test_data[0]})
 
@@ -97,7 +102,9 @@ def run_training(hyperparameters: dict, train_data: tuple, valid_data: tuple, te
     warm = history[1:] or history  # the first epoch also pays for first-call allocations
     metrics = {
         "epochs_run": len(history),
-        "final_train_acc": history[-1]["train_acc"],
+        "final_train_acc": result.final_train[1],
+        "train_acc_best_valid": result.best_train[1],
+        "train_curve_sample": min(train_curve_size, len(train_data[1])),
         "final_train_running_acc": history[-1]["train_running_acc"],
         "final_valid_acc": history[-1]["valid_acc"],
         "best_valid_acc": max(record["valid_acc"] for record in history),
@@ -144,7 +151,8 @@ def timing_summary(metrics: dict) -> str:
         return f"one epoch, {metrics['first_epoch_seconds']:.2f} s (including first-call warm-up)"
     return (f"median epoch {metrics['seconds_per_epoch_median']:.2f} s over epochs 2-{metrics['epochs_run']} "
             f"(the first, with warm-up, took {metrics['first_epoch_seconds']:.2f} s); "
-            f"evaluation-mode train pass median {metrics['train_eval_seconds_median']:.2f} s; "
+            f"evaluation-mode pass over the train curve's {metrics['train_curve_sample']} images median "
+            f"{metrics['train_eval_seconds_median']:.2f} s; "
             f"last tenth of the epochs {metrics['late_over_early_epoch_seconds']:.2f}x the first")
 
 

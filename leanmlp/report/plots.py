@@ -101,12 +101,14 @@ def setting_colours(settings: list[str]) -> dict[str, str]:
 
 
 def learning_curves_figure(histories: list[dict], title: str, colours: dict[str, str], dropout: bool = True,
-                           majority_share: float | None = None) -> Figure:
+                           majority_share: float | None = None, train_sample: int | None = None) -> Figure:
     """Figures 1-11 and 17: train and validation loss and accuracy against the epoch.
 
     histories : {label: list of per-seed DataFrames (HISTORY_COLUMNS)}; several seeds are drawn
         as their mean with a band of +/- one standard deviation. Train is measured like valid
         (evaluation mode); the running train accuracy with dropout on is drawn faintly.
+    train_sample : the most training images the train curve is measured on (a fixed stratified
+        sample of each seed; see ``leanmlp.nn.training.TrainEvaluation``), named in the legend
     colours : {label: colour}
     dropout : whether the model has dropout (names the faint running curve: with dropout on, or
         without dropout the running mean over the epoch's batches while the weights still move)
@@ -123,7 +125,8 @@ def learning_curves_figure(histories: list[dict], title: str, colours: dict[str,
         diverged = any(not np.isfinite(h[["train_loss", "valid_loss"]].to_numpy()).all() for h in runs)
         suffix = " (diverged)" if diverged else ""
         running = "train, running (dropout on)" if dropout else "train, running mean over the epoch's batches"
-        for column, style, alpha, name in (("train", "-", 1.0, "train"), ("valid", "--", 1.0, "valid"),
+        train = "train" if train_sample is None else f"train (sample of at most {train_sample:,} images)"
+        for column, style, alpha, name in (("train", "-", 1.0, train), ("valid", "--", 1.0, "valid"),
                                            ("train_running", ":", 0.45, running)):
             for ax, measure in ((loss_ax, "loss"), (acc_ax, "acc")):
                 values = np.full((len(runs), epochs), np.nan)

@@ -128,6 +128,10 @@ def get_hyperparameters(wildcards):
     return PLAN.hyperparameters_of(wildcards.setting, wildcards.run)
 
 
+def get_training_priority(wildcards):
+    return PLAN.training_priority(wildcards.setting, wildcards.run)
+
+
 def get_training_runtime(wildcards):
     return PLAN.training_runtime(wildcards.setting, wildcards.run)
 

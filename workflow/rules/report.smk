@@ -86,6 +86,7 @@ rule curves:
         code=script_code("curves"),
         figure=lambda wildcards: PLAN.curves[wildcards.curve],
         all_settings=list(PLAN.mlp["settings"]),
+        train_curve_sample=PLAN.train_curve_sample,
     script:
         "../../scripts/curves.py"
 

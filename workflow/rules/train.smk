@@ -17,6 +17,7 @@ rule train_mlp:
         seed=r"\d+",
         setting="[^/]+",
         run="[^/]+",
+    priority: get_training_priority
     group:
         "training"
     conda:
@@ -29,6 +30,7 @@ rule train_mlp:
         code=script_code("train_mlp"),
         hyperparameters=get_hyperparameters,
         seed=lambda wildcards: int(wildcards.seed),
+        train_curve_sample=PLAN.train_curve_sample,
     script:
         "../../scripts/train_mlp.py"
 
