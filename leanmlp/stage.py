@@ -91,6 +91,24 @@ def run_stage(main: Callable[[logging.Logger], object], logger: logging.Logger) 
     logger.debug("done in %.2f s", time.perf_counter() - start)
 
 
+class TerminalPace:
+    """Whether a long job's next progress line goes to the terminal too (its log file has them
+    all): at most one every ``seconds``, so a job of a few seconds shows its closing line only
+    and a long one a line every half minute, whatever the number of its steps."""
+
+    def __init__(self, seconds: float = 30.0, clock: Callable[[], float] = time.monotonic):
+        self.seconds = seconds
+        self.clock = clock
+        self.last = clock()
+
+    def due(self) -> bool:
+        now = self.clock()
+        if now - self.last < self.seconds:
+            return False
+        self.last = now
+        return True
+
+
 class ProgressReporter:
     """A download progress callback: a redrawn bar on a terminal, a log line every 10% elsewhere."""
 
@@ -125,3 +143,35 @@ class ProgressReporter:
         elif done >= self.next_report * 1e6:
             self.logger.info("%.1f MB at %.1f MB/s (size unknown)", done / 1e6, rate)
             self.next_report = done / 1e6 + 50
+
+
+class CondensedSchedulerLog(logging.Filter):
+    """A filter for Snakemake's own logger: the jobs' lines say what each job does, so the
+    scheduler's lines about each job ("Select jobs to execute...", "Execute 2 jobs...", a
+    timestamp and "Finished jobid" per job) are dropped, and its progress line is kept once per
+    tenth of the jobs and at the end. Snakemake's warnings, errors and summaries pass.
+
+    Reads the records' ``event`` attribute as the string Snakemake's ``LogEvent`` enum holds,
+    so the package needs no Snakemake import.
+    """
+
+    DROPPED_EVENTS = {"job_started", "job_finished"}
+    DROPPED_MESSAGES = {"Select jobs to execute..."}
+
+    def __init__(self, parts: int = 10):
+        super().__init__()
+        self.parts = parts
+        self.shown_part = -1
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        event = str(getattr(record, "event", None) or "")
+        if event in self.DROPPED_EVENTS:
+            return False
+        if event == "progress":
+            part = record.done * self.parts // max(record.total, 1)
+            if part == self.shown_part and record.done < record.total:
+                return False
+            self.shown_part = part
+            return True
+        return not (isinstance(record.msg, str) and record.msg in self.DROPPED_MESSAGES)
+

@@ -5,11 +5,11 @@ import logging
 from leanmlp.atomic import write_json, write_text
 from leanmlp.deploy.model_io import save_model
 from leanmlp.mining.inputs import load_training_inputs
-from leanmlp.nn.fitting import describe_run, progress_epochs, run_training, timing_summary
+from leanmlp.nn.fitting import describe_run, run_training, timing_summary
 from leanmlp.nn.predictions import save_predictions
 from leanmlp.nn.training import history_csv
 from leanmlp.provenance import describe, provenance
-from leanmlp.stage import job_label, run_stage, stage_logger
+from leanmlp.stage import TerminalPace, job_label, run_stage, stage_logger
 
 
 def main(logger):
@@ -21,14 +21,14 @@ def main(logger):
     valid_x, valid_y, _, _ = load_training_inputs(snakemake.input.valid)
     test_x, test_y, _, _ = load_training_inputs(snakemake.input.test)
     epochs = hyperparameters["epochs"]
-    logger.info("training %s, %s at lr %g, on %d x %d for %d epochs", describe_run(hyperparameters),
-                hyperparameters["optimizer"], hyperparameters["learning_rate"], len(train_y), train_x.shape[1],
-                epochs)
-    shown = progress_epochs(epochs)
+    logger.debug("training %s, %s at lr %g, on %d x %d for %d epochs", describe_run(hyperparameters),
+                 hyperparameters["optimizer"], hyperparameters["learning_rate"], len(train_y), train_x.shape[1],
+                 epochs)
+    pace = TerminalPace()
 
     def log_epoch(record):
-        # every epoch in the log file; a few in the terminal, where parallel jobs interleave
-        logger.log(logging.INFO if record["epoch"] in shown else logging.DEBUG,
+        # every epoch in the log file; in the terminal, where parallel jobs interleave, one every half minute
+        logger.log(logging.INFO if pace.due() else logging.DEBUG,
                    "epoch %3d/%d  train loss %.4f acc %.4f (running: %.4f)  valid loss %.4f acc %.4f  %.2f s "
                    "(train evaluation %.2f s)", record["epoch"], epochs, record["train_loss"], record["train_acc"],
                    record["train_running_acc"], record["valid_loss"], record["valid_acc"], record["seconds"],
@@ -47,9 +47,9 @@ def main(logger):
                                           "run": snakemake.wildcards.run, "seed": seed,
                                           "hyperparameters": hyperparameters, **metrics,
                                           "provenance": made_by})
-    logger.info("done in %.1f s: valid %.4f, test %.4f after %d epochs (test %.4f at the best valid epoch, %s)",
-                metrics["seconds_total"], metrics["final_valid_acc"], metrics["test_acc_final"],
-                metrics["epochs_run"], metrics["test_acc_best_valid"], metrics["best_valid_loss_epoch"])
+    logger.info("done in %.1f s, %d epochs on %d images: valid %.4f, test %.4f (%.4f at its best valid epoch, %s)",
+                metrics["seconds_total"], metrics["epochs_run"], len(train_y), metrics["final_valid_acc"],
+                metrics["test_acc_final"], metrics["test_acc_best_valid"], metrics["best_valid_loss_epoch"])
     logger.debug("%s", timing_summary(metrics))
 
 

@@ -131,3 +131,12 @@ def test_an_estimator_on_labels_1_to_10_predicts_them_through_the_command_line(d
     predicted = estimator.predict(features(test_images))
     assert f"accuracy: {np.mean(predicted == test_labels + 1):.4f}" in out
     assert f"predicted: {' '.join(str(label) for label in predicted[:4])}\n" in out  # 10 stays one label
+
+
+@pytest.mark.parametrize("hidden", [(8,), (8, 8, 8)])
+def test_dropout_acts_after_every_hidden_layer_of_any_depth_unless_told(hidden):
+    x, y = load_digits().images.reshape(-1, 64)[:200] / 16, load_digits().labels[:200]
+    estimator = MLPClassifier(hidden_layer_sizes=hidden, dropout_keep=0.5, max_iter=1).fit(x, y)
+    assert estimator.network_.spec.dropout_after == tuple(range(1, len(hidden) + 1))
+    told = MLPClassifier(hidden_layer_sizes=(8, 8, 8), dropout_keep=0.5, dropout_after=(1, 2), max_iter=1).fit(x, y)
+    assert told.network_.spec.dropout_after == (1, 2)

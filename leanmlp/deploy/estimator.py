@@ -33,7 +33,9 @@ class MLPClassifier(ClassifierMixin, BaseEstimator):
     hidden_layer_sizes : units per hidden layer
     activation : "relu", "sigmoid" or "tanh"
     dropout_keep : keep probability of (inverted) dropout, or None for no dropout
-    dropout_after : the 1-based hidden layers whose outputs get dropout
+    dropout_after : the 1-based hidden layers whose outputs get dropout; None (the default):
+        every hidden layer, whatever the depth (the paper's 3x128 drops after layers 1 and 2
+        only: pass (1, 2) for it)
     l1, l2 : weight penalty coefficients, l1 * sum|w| or l2 / 2 * sum w**2 (one of them at most)
     solver : "sgd", "momentum" or "adam"
     learning_rate_init, momentum : the optimizer's step size and (for "momentum") its momentum
@@ -48,7 +50,7 @@ class MLPClassifier(ClassifierMixin, BaseEstimator):
     """
 
     def __init__(self, hidden_layer_sizes=(128, 128, 128), activation="relu", dropout_keep=None,
-                 dropout_after=(1, 2), l1=0.0, l2=0.0, solver="adam", learning_rate_init=1e-3,
+                 dropout_after=None, l1=0.0, l2=0.0, solver="adam", learning_rate_init=1e-3,
                  momentum=0.9, batch_size=100, max_iter=100, random_state=None):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation
@@ -70,8 +72,9 @@ class MLPClassifier(ClassifierMixin, BaseEstimator):
         if int(self.batch_size) > n_samples:
             warnings.warn(f"batch_size {self.batch_size} is above the {n_samples} samples: each epoch is one batch "
                           f"of all of them (batch_size {n_samples})", UserWarning, stacklevel=3)
+        dropout_after = range(1, len(hidden) + 1) if self.dropout_after is None else self.dropout_after
         values = {"hidden": hidden, "activation": self.activation, "dropout_keep": self.dropout_keep,
-                  "dropout_after": [int(layer) for layer in self.dropout_after],
+                  "dropout_after": [int(layer) for layer in dropout_after],
                   "l1": float(self.l1), "l2": float(self.l2),
                   "optimizer": self.solver, "learning_rate": float(self.learning_rate_init),
                   "batch_size": min(int(self.batch_size), n_samples), "epochs": int(self.max_iter)}

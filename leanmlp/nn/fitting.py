@@ -136,15 +136,6 @@ def late_over_early(seconds: list[float]) -> float:
     return statistics.median(warm[-tenth:]) / statistics.median(warm[:tenth])
 
 
-PROGRESS_PARTS = 3  # a training reports in the terminal after each third of its epochs (its log has them all)
-
-
-def progress_epochs(epochs: int, parts: int = PROGRESS_PARTS) -> set[int]:
-    """The epochs a training reports in the terminal before its closing line: evenly spaced,
-    the last one left to the closing line."""
-    return {round(epochs * k / parts) for k in range(1, parts)} - {0, epochs}
-
-
 def timing_summary(metrics: dict) -> str:
     """One line on epoch times: the median of the warm epochs, the first one apart."""
     if metrics["epochs_run"] == 1:

@@ -19,6 +19,7 @@ from snakemake.logging import logger
 from snakemake.utils import validate
 
 from leanmlp.exceptions import ConfigError
+from leanmlp.stage import CondensedSchedulerLog
 from leanmlp.mining.pruning import target_slug
 from leanmlp.mining.random_control import RANDOM_CONTROL
 from leanmlp.mining.selection import SCORED_METHODS
@@ -71,6 +72,8 @@ def read_plan():
 
 
 PLAN = read_plan()
+if workflow.is_main_process:
+    logger.addFilter(CondensedSchedulerLog())
 
 
 def script_code(name):
