@@ -8,7 +8,12 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from leanmlp.report.compare import JOB_MEASURES
+
 PUBLISHED = Path(__file__).resolve().parents[1] / "docs" / "reproduction"
+PUBLISHED_JOBS = pd.read_csv(PUBLISHED / "tables" / "mlp_jobs.csv")
+# every job's measures that compare reads (leanmlp.report.compare.JOB_MEASURES): 222 x 7 in the publication
+JOB_VALUES = len(PUBLISHED_JOBS) * len(JOB_MEASURES)
 
 
 def compare(*args):
@@ -26,7 +31,7 @@ def copy(tmp_path):
 def test_the_published_run_against_itself_flags_nothing():
     done = compare(PUBLISHED, PUBLISHED)
     assert done.returncode == 0, done.stdout + done.stderr
-    assert "jobs: 840 values compared, 0 flagged" in done.stdout
+    assert f"jobs: {JOB_VALUES} values compared, 0 flagged" in done.stdout
     assert "table rows:" in done.stdout and "0 flagged" in done.stdout.splitlines()[-1]
 
 
@@ -40,7 +45,7 @@ def test_one_changed_accuracy_is_flagged_by_its_job(copy):
     assert done.returncode == 1
     flagged = [line for line in done.stdout.splitlines() if "test_acc_final" in line and "|" in line]
     assert len(flagged) == 1 and "adam_lr0.001" in flagged[0] and "h2x128" in flagged[0]
-    assert "jobs: 840 values compared, 1 flagged" in done.stdout
+    assert f"jobs: {JOB_VALUES} values compared, 1 flagged" in done.stdout
     # within a tolerance given on the command line it passes
     assert compare(copy, PUBLISHED, "--tolerance", "0.02").returncode == 0
 
@@ -66,8 +71,10 @@ def test_runs_made_another_way_say_so_before_their_rows(copy):
     lines = done.stdout.splitlines()
     assert lines[0] == "NOTE: the runs trained different epochs: 2 here, 100 in the reference; differences below " \
                        "follow from that"
-    assert lines[1].startswith("NOTE: the runs trained on different data: 2 of 120 matched jobs had another number "
-                               "of training images (e.g. h1x32: 1,259 here, 100,000 in the reference)")
+    changed = (PUBLISHED_JOBS.run == "h1x32").sum()
+    assert lines[1].startswith(f"NOTE: the runs trained on different data: {changed} of {len(PUBLISHED_JOBS)} matched "
+                               "jobs had another number of training images (e.g. h1x32: 1,259 here, 100,000 in the "
+                               "reference)")
     assert "NOTE" not in compare(PUBLISHED, PUBLISHED).stdout
 
 
