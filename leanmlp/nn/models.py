@@ -1,5 +1,7 @@
 """The multi-layer perceptron: a stack of layers over one flat parameter buffer."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 
 import numpy as np
@@ -131,6 +133,16 @@ class MLP:
             layer.accumulate_param_grads(inputs, grads)
             if index > 0:  # nobody needs the gradient w.r.t. the data
                 grads = layer.bprop(inputs, outputs, grads)
+
+    @contextmanager
+    def parameters(self, params: np.ndarray) -> Iterator["MLP"]:
+        """The model with ``params`` in its buffer for the block (a checkpoint's), its own after."""
+        own = self.params.copy()
+        self.params[:] = params
+        try:
+            yield self
+        finally:
+            self.params[:] = own
 
     def penalty(self) -> float:
         return sum(layer.penalty() for layer in self.layers)

@@ -51,11 +51,9 @@ def checkpoint_predictions(model: MLP, best_params: np.ndarray | None, split_inp
     predictions = {prediction_key(split, "final"): predict_classes(model, inputs)
                    for split, inputs in split_inputs.items()}
     if best_params is not None:
-        final_params = model.params.copy()
-        model.params[:] = best_params
-        predictions.update({prediction_key(split, "best"): predict_classes(model, inputs)
-                            for split, inputs in split_inputs.items()})
-        model.params[:] = final_params
+        with model.parameters(best_params):
+            predictions.update({prediction_key(split, "best"): predict_classes(model, inputs)
+                                for split, inputs in split_inputs.items()})
     return predictions
 
 

@@ -148,7 +148,8 @@ def train(model: MLP, learning_rule: GradientDescent, train_data: tuple, valid_d
         eval_start = time.perf_counter()
         train_loss, train_acc = math.nan, math.nan
         if evaluate_train and math.isfinite(running_loss):  # a blown-up model is not worth a pass
-            train_loss, train_acc = evaluate_with_penalty(model, curve_data)
+            curve_loss, train_acc = evaluate(model, *curve_data)
+            train_loss = curve_loss + penalty  # the penalty of these weights, computed above
         eval_seconds = time.perf_counter() - eval_start
         valid_loss, valid_acc = evaluate(model, *valid_data) if valid_data is not None else (math.nan, math.nan)
         record = {"epoch": epoch, "train_loss": train_loss, "train_acc": train_acc,
@@ -174,10 +175,8 @@ def train(model: MLP, learning_rule: GradientDescent, train_data: tuple, valid_d
     if evaluate_train and math.isfinite(result.history[-1]["train_running_loss"]):
         result.final_train = evaluate_with_penalty(model, train_data)
         if result.best_params is not None:
-            final_params = model.params.copy()
-            model.params[:] = result.best_params
-            result.best_train = evaluate_with_penalty(model, train_data)
-            model.params[:] = final_params
+            with model.parameters(result.best_params):
+                result.best_train = evaluate_with_penalty(model, train_data)
     return result
 
 
