@@ -13,7 +13,7 @@ import yaml
 
 from leanmlp.data.download import archive_place
 from leanmlp.data.emnist import emnist_file_names
-from leanmlp.data.sources import source_kind
+from leanmlp.data.sources import comparable_with_paper, source_kind
 from leanmlp.data.splits import SPLIT_NAMES
 from leanmlp.exceptions import ConfigError
 from leanmlp.mining.pruning import target_slug
@@ -344,13 +344,15 @@ class Plan:
 
     def curve_figures(self) -> dict[str, dict]:
         """Figures 1-11 (the paper's runs, under every setting) and 17 (the record run beside the
-        best raw model under the default settings), by file name: {title, series, dropout,
+        best raw model under the default settings), by file name: {title, label (its number, two
+        digits, so that Snakemake's report lists them in order), shows, series, dropout,
         majority}; majority: whether to draw the accuracy of always guessing the most common class."""
         figures = {}
         for number, run in self.matrix.figures.items():
             pairs = [(setting, run) for setting in self.run_settings(run)]
+            model = describe_run(self.hyperparameters_of(*pairs[0]))
             figures[f"fig{number:02d}_{file_safe(run)}"] = {
-                "title": f"Figure {number}: {describe_run(self.hyperparameters_of(*pairs[0]))} (run {run})",
+                "title": f"Figure {number}: {model} (run {run})", "label": f"Figure {number:02d}", "shows": model,
                 "series": self.curve_series(pairs), "majority": False}
         if self.record_run is not None and "best_raw" in self.roles:
             record, same_model = self.record_run, self.roles["best_raw"]
@@ -360,6 +362,7 @@ class Plan:
                 "title": f"Figure 17: {describe_run(self.hyperparameters_of(*pairs[0]))} under the paper's "
                          f"stated optimizer ({', '.join(self.run_settings(record))}, run {record}) and under "
                          f"{', '.join(self.run_settings(same_model))} (run {same_model})",
+                "label": "Figure 17", "shows": "the paper's stated optimizer, Adam at lr 0.1",
                 "series": self.curve_series(pairs), "majority": True}
         for figure in figures.values():
             figure["dropout"] = any(
@@ -371,6 +374,11 @@ class Plan:
         """The history.csv of every seed a learning-curve figure draws, in series order."""
         return [f"{self.results}/mlp/{series['setting']}/{series['run']}/seed{seed}/history.csv"
                 for series in self.curves[curve]["series"] for seed in series["seeds"]]
+
+    @property
+    def comparable(self) -> bool:
+        """Whether this run's numbers can be set beside the paper's (see comparable_with_paper)."""
+        return comparable_with_paper(self.data["source"], self.data["split"])
 
     @property
     def curve_files(self) -> list[str]:

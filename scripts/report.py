@@ -15,7 +15,7 @@ from leanmlp.mining.inputs import load_training_inputs
 from leanmlp.nn.predictions import load_predictions
 from leanmlp.provenance import cpu_model, provenance
 from leanmlp.report.reproduction import ReportInputs, prepare, render_report, report_context
-from leanmlp.report.tables import markdown_page, stage_times
+from leanmlp.report.tables import markdown_page, stage_times, verdicts_fragment
 from leanmlp.stage import run_stage, stage_logger
 
 # The tables the report carries whole, by the tables rule's output name.
@@ -60,9 +60,12 @@ def main(logger):
                              hypotheses_table)
     text = render_report(context)
     write_text(snakemake.output.report, text)
-    write_text(snakemake.output.page, markdown_page(text, f"Reproduction report: {params.name}"))
-    logger.info("%d paper numbers compared, %d claim and %d hypothesis verdicts", len(comparisons),
-                len(claims_table), len(hypotheses_table))
+    results = Path(snakemake.output.report).parent
+    write_text(snakemake.output.page, markdown_page(text, f"Reproduction report: {params.name}", images=results))
+    write_text(snakemake.output.verdicts, verdicts_fragment(render_report(context, "verdicts.md.j2"), params.name))
+    # the counts the report states, in its words
+    logger.info("%d of the paper's numbers set beside ours, %d claim and %d hypothesis verdicts",
+                context["n_findings"], context["n_verdicts"], len(hypotheses_table))
 
 
 run_stage(main, stage_logger("report", snakemake.log[0]))

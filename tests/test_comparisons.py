@@ -265,3 +265,18 @@ def test_a_number_after_an_epoch_the_runs_never_reached_says_so():
     table = paper_comparisons(inputs)
     row = table[table.quantity.str.startswith("PCA-78: accuracy after 15 epochs")]
     assert set(row.verdict) == {"not measured: its runs end at epoch 2"}
+
+
+@pytest.mark.parametrize("edit, message", [
+    (lambda h: h.update(anomaly="here it reaches {reach}."),
+     "hypothesis 'row13_is_l1_1e-3' anomaly: unknown fact 'reach'"),
+    (lambda h: h["facts"]["row13"].update(of="best_rwa"), "facts row13 of: unknown role or run 'best_rwa'"),
+    (lambda h: h["facts"].update(size={"fact": "train_sise"}), "facts size: unknown fact of the data 'train_sise'"),
+])
+def test_an_anomaly_names_only_facts_it_declares_and_they_exist(edit, message):
+    """An anomaly's numbers come from this run's data through its `facts`: a wrong name fails at
+    planning, before any job, never as a '?' in the report."""
+    experiments = load("config/experiments/paper.yaml")
+    edit(next(h for h in experiments["hypotheses"] if h["id"] == "row13_is_l1_1e-3"))
+    with pytest.raises(ConfigError, match=re.escape(message)):
+        planned(experiments)

@@ -9,6 +9,7 @@ import pandas as pd
 from leanmlp.report.reproduction import (
     best_setting,
     comparisons_markdown,
+    learning_state,
     render_report,
     setting_agreement,
     train_column,
@@ -28,7 +29,8 @@ def minimal_context(**changes):
         "hypotheses": [], "hypothesis_family": None,
         "train_column": {"tolerance": 0.03, "compared": 0, "far": []}, "setup": None,
         "verdict_counts": {"reproduced": 0, "close": 0, "differs": 0}, "n_findings": 0, "findings": "",
-        "tables": [], "figures": [], "timing": pd.DataFrame()}
+        "tables": [], "figures": [], "timing": pd.DataFrame(), "comparable": True, "train_curve_sample": 10_000,
+        "not_comparable": 0}
     return {**context, **changes}
 
 
@@ -112,3 +114,11 @@ def test_the_report_names_no_folder_of_the_machine_that_made_it(tmp_path):
     assert describe(portable(record, tmp_path)) == "commit 9e8ef1f6d592, leanmlp at ./leanmlp, config f9"
     assert str(tmp_path) not in describe(portable(record, tmp_path / "elsewhere"))  # installed elsewhere: its name
     assert portable({}, tmp_path) == {}
+
+
+def test_a_run_near_the_majority_share_collapsed_one_far_below_the_same_model_did_not_learn():
+    # the demo's digits: majority share 0.126, chance 0.1, the same model 0.96 elsewhere
+    assert learning_state(0.13, 0.126, 0.96) == "collapsed"
+    assert learning_state(0.186, 0.126, 0.96) == "failed"  # once called "it learned"
+    assert learning_state(0.90, 0.126, 0.96) == "learned"
+    assert learning_state(0.30, 0.126, math.nan) == "learned"  # no other setting to hold it against

@@ -3,7 +3,6 @@ diverging setting; a killed run that resumes; the paper's config planned in full
 
 import os
 import re
-import shutil
 import signal
 import subprocess
 import sys
@@ -263,28 +262,3 @@ def test_the_report_has_no_nan_cell_and_no_relative_bound_below_minus_100_percen
     assert "nan" not in cells and not any(re.search(r"\bnan\b", cell) for cell in cells)
     bounds = [float(value) for value in re.findall(r"interval (-?[\d.]+)% to", report)]
     assert bounds and min(bounds) > -100
-
-
-def test_the_demo_terminal_is_readable(tmp_path):
-    """The demo as a user runs it (with the workflow's profile): at most 600 lines for its 335
-    jobs (2,717 before Snakemake's per-job lines were condensed), every line a job prints tagged
-    with its job, and the run ends naming its report."""
-    workflow = WorkflowCopy(tmp_path)
-    shutil.copytree(REPO / "profiles", tmp_path / "profiles")
-    result = workflow.run("--cores", "2", "--configfile", "config/demo.yaml")
-    assert result.returncode == 0, result.output[-3000:]
-    lines = result.output.splitlines()
-    assert len(lines) <= 600, len(lines)
-    assert "Select jobs to execute" not in result.output and "Finished jobid" not in result.output
-    job_lines = [line for line in lines if re.match(r"\d\d:\d\d:\d\d \[", line)]
-    training = [line for line in job_lines if line[10:].startswith("train_mlp")]
-    # one closing line a training, naming its job; a progress line only once a job has run half a
-    # minute (none of the demo's do). Counted in the whole output: under load a line can arrive in
-    # two writes with another job's line between them.
-    closing = re.findall(r"\d\d:\d\d:\d\d \[train_mlp [^\]\s]+\] done in ", result.output)
-    assert len(closing) == TRAINING_JOBS
-    assert len(training) <= TRAINING_JOBS + sum("DIVERGED" in line for line in training)
-    assert all(re.match(r"\d\d:\d\d:\d\d \[train_mlp [\w.]+/[\w.~-]+/seed\d+\] ", line) for line in training)
-    assert all(re.match(r"\d\d:\d\d:\d\d \[baseline \w+\] ", line) for line in job_lines if "[baseline" in line)
-    assert "The report: results/demo/report.md" in lines[-3] + lines[-2] + lines[-1]
-    assert (tmp_path / "results/demo/config.yaml").exists()

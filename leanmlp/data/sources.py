@@ -9,6 +9,9 @@ from leanmlp.exceptions import ConfigError
 
 DIGITS_SOURCE = "sklearn:digits"
 DIGITS_PARTS = ("all",)  # the bundled digits come as one pool, with no official partition
+# EMNIST splits that hold the paper's task, the 47 classes of Balanced: Balanced itself, and ByMerge
+# (the same classes, unbalanced) standing in for it. Their accuracies can be set beside the paper's.
+PAPER_TASK_SPLITS = ("balanced", "bymerge")
 
 
 def source_kind(source: str) -> str:
@@ -20,6 +23,12 @@ def source_kind(source: str) -> str:
     if is_zip(source):
         return "zip"
     return "directory"
+
+
+def comparable_with_paper(source: str, split: str) -> bool:
+    """Whether a run on this data measures the paper's task, so that its accuracies, epochs and
+    sizes can be set beside the paper's: EMNIST's 47 classes, not another dataset."""
+    return source_kind(source) != "digits" and split in PAPER_TASK_SPLITS
 
 
 def check_data_config(source: str, split: str, parts: list[str]) -> None:

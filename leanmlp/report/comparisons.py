@@ -22,12 +22,16 @@ import pandas as pd
 
 from leanmlp.exceptions import ConfigError
 from leanmlp.study.baselines import check_baseline_name
-from leanmlp.study.claims import DERIVED_MEASURES, missing, per_seed, seed_summary
+from leanmlp.study.claims import DERIVED_MEASURES, FACTS, NOT_COMPARABLE, missing, per_seed, seed_summary
 from leanmlp.study.costs import convolution_multiplications, network_macs
 
 ACCURACY_TOLERANCE = 0.01  # within 1 percentage point counts as reproduced; within 3, close
 EPOCH_TOLERANCE = 5  # "about 10 epochs": within 5 counts as reproduced
 ACCURACY_VERDICTS = ("reproduced", "close", "differs")
+# On data of another task (the demo's digits) a measured number beside the paper's says nothing:
+# these kinds are shown, never judged (NOT_COMPARABLE). Counts we compute from declared sizes
+# (MACs) still are.
+DATA_KINDS = ("accuracy", "epochs", "ratio", "fact")
 
 # Columns of tables/mlp_jobs.csv a comparison may read, and of each job's history.csv.
 JOB_MEASURES = ("final_train_acc", "final_train_running_acc", "final_valid_acc", "best_valid_acc", "test_acc_final",
@@ -35,10 +39,8 @@ JOB_MEASURES = ("final_train_acc", "final_train_running_acc", "final_valid_acc",
                 "best_valid_loss_epoch", *DERIVED_MEASURES)
 HISTORY_COLUMNS = ("train_loss", "train_acc", "valid_loss", "valid_acc", "train_running_loss", "train_running_acc")
 BASELINE_MEASURES = ("valid_acc", "test_acc", "fit_seconds")
-# Facts of the data, PCA and memory summaries (see ``data_facts``); those in VARIANT_FACTS
-# take the training set a role trains on (``variant_of``).
-FACTS = ("train_size", "valid_size", "test_size", "train_per_class", "valid_per_class", "train_disk_mb",
-         "all_splits_disk_mb", "pca_components", "pca_explained_variance")
+# Facts of the data, PCA and memory summaries (see ``data_facts``): study.claims.FACTS; those in
+# VARIANT_FACTS take the training set a role trains on (``variant_of``).
 VARIANT_FACTS = ("training_set_mb", "training_data_mb", "share_of_raw")
 BASELINE_ROWS = "baselines"  # a table declaration whose rows are the reference table's baseline models
 
@@ -230,6 +232,7 @@ class ComparisonData:
     run_inputs: dict
     roles: dict
     stand_in: bool
+    comparable: bool = True
 
 
 def divergence_text(flags: pd.Series) -> str | None:
@@ -312,8 +315,9 @@ def verdict(paper: float, ours: float, tolerance: float = ACCURACY_TOLERANCE) ->
 
 
 def judged_row(comparison: Comparison, setting: str, ours: object, quantity: str, stand_in: bool,
-               source: str | None = None) -> dict:
-    """One evaluated row: ours beside the paper's number, the difference and the verdict."""
+               source: str | None = None, comparable: bool = True) -> dict:
+    """One evaluated row: ours beside the paper's number, the difference and the verdict.
+    comparable : whether the data is the paper's task (else a measured number is not judged)."""
     summary = ours if isinstance(ours, dict) else {"mean": ours, "n": None}
     value, paper = summary["mean"], comparison.paper
     if isinstance(paper, list):
@@ -328,6 +332,8 @@ def judged_row(comparison: Comparison, setting: str, ours: object, quantity: str
         row["verdict"] = f"diverged ({summary['diverged']} of {summary['runs']} seeds)"
     elif kind == "context":
         row["verdict"] = "context (the paper quotes it)"
+    elif not comparable and kind in DATA_KINDS:
+        row["verdict"] = NOT_COMPARABLE
     elif summary.get("short"):
         row["verdict"] = f"not measured: {summary['short']}"
     elif missing(value) or summary.get("n") == 0:
@@ -362,7 +368,7 @@ def evaluate_comparisons(comparisons: list[Comparison], data: ComparisonData) ->
     for comparison in comparisons:
         for setting, ours, extra in sources(comparison, data):
             rows.append(judged_row(comparison, setting, ours, quantity_text(comparison, extra), data.stand_in,
-                                   extra.get("source")))
+                                   extra.get("source"), data.comparable))
     table = pd.DataFrame(rows, columns=COLUMNS)
     sections = {name: i for i, name in enumerate(dict.fromkeys(table.section))}
     settings = {name: i for i, name in enumerate(dict.fromkeys(table.setting))}

@@ -199,13 +199,14 @@ def paper_vs_ours_figure(panels: dict[str, pd.DataFrame], colours: dict[str, str
         ax.set_yticks(range(len(labels)), labels, fontsize=7)
         ax.invert_yaxis()
         ax.set_xlabel("accuracy (fraction correct)")
+        ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(6))  # a narrow range keeps its labels apart
         ax.set_title(textwrap.fill(title, 60), fontsize=9)  # a long model name wraps, never runs off
         ax.grid(axis="x", alpha=0.3)
     handles, names = axes[0].get_legend_handles_labels()
     fig.legend(handles, names, loc="lower center", ncol=len(names), fontsize=8, frameon=False)
     fig.suptitle("The paper's tables beside this reproduction: mean over seeds, bars = 95% interval "
                  "(none with one seed)", fontsize=10)
-    fig.tight_layout(rect=(0, 0.04, 1, 0.97))
+    fig.tight_layout(rect=(0.01, 0.04, 0.99, 0.97), pad=1.5)  # the longest row label clear of the edge
     return fig
 
 
@@ -227,8 +228,6 @@ VARIANT_KINDS = {"raw": ("s", "raw pixels, every training image"),
                  "rmse": ("^", "PCA on a set pruned by PCA reconstruction error"),
                  "el2n": ("v", "PCA on a set selected by EL2N (the field's score)"),
                  "random": ("x", "PCA on a random subset with the same class quotas")}
-# the kinds whose targets are written beside their points (the others share these sizes)
-LABELLED_KINDS = {"mean_distance": "left", "rmse": "right"}
 
 
 def variant_kind(variant: str) -> str:
@@ -242,17 +241,27 @@ def variant_target(variant: str) -> str:
     return f"{float(value):,g}" if value else target
 
 
+def target_ticks(points: pd.DataFrame) -> dict[float, str]:
+    """{memory: the pruning targets of that size} of the pruned sets: every method cut to one
+    target keeps the same number of images, so one tick names them all."""
+    pruned = points[~points.variant.map(variant_kind).isin(("raw", "pca"))]
+    ticks = {}
+    for memory, variants in pruned.groupby("memory_mb").variant:
+        ticks[float(memory)] = " / ".join(dict.fromkeys(variant_target(v) for v in variants))
+    return ticks
+
+
 def memory_accuracy_figure(points: pd.DataFrame, title: str, colours: dict[str, str]) -> Figure:
-    """Test accuracy against training-set memory, one point per input variant and setting,
-    with each setting's Pareto front (less memory and more accuracy are both better).
+    """Test accuracy against training-set memory (log scale: the raw pixels take several times
+    the PCA sets'), one point per input variant and setting, with each setting's Pareto front
+    (less memory and more accuracy are both better).
 
     points : DataFrame with columns setting, variant, memory_mb, test_acc
     colours : {setting: colour}
-    The marker says how the training set was made; each pruned set's target is written once,
-    beside its best point, mean-distance targets to the left and RMSE targets to the right (EL2N and
-    random sets share their sizes and go unlabelled).
+    The marker says how the training set was made; the top axis names the pruning target of
+    each pruned size (every method cut to one target keeps as many images, so as much memory).
     """
-    fig, ax = plt.subplots(figsize=(9, 5.8))
+    fig, ax = plt.subplots(figsize=(9, 6.2))
     for setting, group in points.groupby("setting", sort=False):
         group = group.reset_index(drop=True)
         for kind, rows in group.groupby(group.variant.map(variant_kind), sort=False):
@@ -261,19 +270,23 @@ def memory_accuracy_figure(points: pd.DataFrame, title: str, colours: dict[str, 
         front = group.loc[pareto_front(list(zip(group.memory_mb, group.test_acc, strict=True)))]
         ax.step(front.memory_mb, front.test_acc, where="post", color=colours[setting], alpha=0.6,
                 label=f"{setting}: Pareto front (no point has less memory and more accuracy)")
-    best = points.loc[points.groupby("variant").test_acc.idxmax()] if len(points) else points
-    for row in best[best.variant.map(variant_kind).isin(LABELLED_KINDS)].itertuples():
-        left = LABELLED_KINDS[variant_kind(row.variant)] == "left"
-        ax.annotate(variant_target(row.variant), (row.memory_mb, row.test_acc), fontsize=7,
-                    textcoords="offset points", xytext=(-6 if left else 6, 0), ha="right" if left else "left",
-                    va="center")
     for kind in dict.fromkeys(points.variant.map(variant_kind)):
         ax.scatter([], [], color="grey", marker=VARIANT_KINDS[kind][0], label=VARIANT_KINDS[kind][1])
-    ax.set(xlabel="training set in memory + its PCA transform (MB)", ylabel="test accuracy (fraction correct)")
-    ax.set_title(title + "\nnumbers: the pruning target (a share of the training set, or a count of images)",
-                 fontsize=10)
+    ax.set_xscale("log")
+    ax.xaxis.set_major_formatter(matplotlib.ticker.FormatStrFormatter("%.3g"))
+    ax.xaxis.set_minor_formatter(matplotlib.ticker.NullFormatter())
+    ax.set(xlabel="training set in memory + its PCA transform (MB, log scale)",
+           ylabel="test accuracy (fraction correct)")
+    ax.set_xticks(sorted({*points.memory_mb.round(4)}))
+    ax.tick_params(axis="x", labelrotation=90, labelsize=7)
+    ticks = target_ticks(points)
+    top = ax.secondary_xaxis("top")
+    top.set_xticks(list(ticks), list(ticks.values()), fontsize=7, rotation=90)
+    top.xaxis.set_minor_locator(matplotlib.ticker.NullLocator())
+    top.set_xlabel("pruning target (share of the training set, or images kept)", fontsize=8)
+    ax.set_title(title, fontsize=10)
     ax.grid(alpha=0.3)
-    ax.margins(x=0.12, y=0.1)
+    ax.margins(x=0.08, y=0.08)
     handles, labels = ax.get_legend_handles_labels()
     if handles:
         fig.legend(handles, labels, loc="lower center", ncol=2, fontsize=7, frameon=False)

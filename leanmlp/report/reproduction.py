@@ -17,6 +17,7 @@ import pandas as pd
 from scipy import stats
 
 from leanmlp.mining.random_control import RANDOM_CONTROL
+from leanmlp.nn.training import TRAIN_CURVE_SAMPLE
 from leanmlp.provenance import describe
 from leanmlp.report.comparisons import (
     ACCURACY_VERDICTS,
@@ -29,7 +30,9 @@ from leanmlp.report.comparisons import (
 )
 from leanmlp.report.tables import markdown_table
 from leanmlp.study.claims import (
+    COUNTED,
     FAMILY_ALPHA,
+    NOT_COMPARABLE,
     SUPPORTED,
     Claim,
     Results,
@@ -138,70 +141,98 @@ def paper_comparisons(inputs: ReportInputs, facts: dict | None = None) -> pd.Dat
                                      {"runs": ctx["run_settings"], "roles": ctx["roles"], "tables": ctx["tables"]})
     data = ComparisonData(inputs.jobs, ctx["run_settings"], inputs.histories, inputs.baselines,
                           facts or data_facts(inputs.split, inputs.pca, inputs.memory), ctx["run_inputs"], ctx["roles"],
-                          bool(ctx["data"].get("stand_in")))
+                          bool(ctx["data"].get("stand_in")), ctx.get("comparable", True))
     return evaluate_comparisons(comparisons, data)
 
 
+def shared_accuracies(comparisons: pd.DataFrame) -> pd.DataFrame:
+    """The accuracy comparisons that rank the optimizer settings: each distinct number once per
+    setting (one item per our run and measure and the paper's number, so a table row that is
+    also a figure's counts once), and only the numbers compared under every setting, so the
+    settings are ranked on the same items. Adds their |difference|."""
+    accuracy = comparisons[comparisons.verdict.isin(ACCURACY_VERDICTS) & (comparisons.kind == "accuracy")
+                           & (comparisons.setting != "")].drop_duplicates(["setting", "source", "paper"])
+    settings = accuracy.setting.nunique()
+    shared = accuracy.groupby(["source", "paper"]).setting.transform("nunique") == settings
+    accuracy = accuracy[shared]
+    return accuracy.assign(abs_difference=accuracy.difference.astype(float).abs())
+
+
+# The agreement table's columns, by what they say.
+AGREEMENT_COLUMNS = {"compared": "numbers compared", "reproduced": "reproduced (within 1 point)",
+                     "mean_abs_difference": "mean |ours − paper|"}
+
+
 def setting_agreement(comparisons: pd.DataFrame) -> pd.DataFrame:
-    """Per optimizer setting: accuracies compared, how many reproduced, mean |difference|."""
-    accuracy = setting_accuracies(comparisons)
-    return accuracy.groupby("setting").agg(
+    """Per optimizer setting, over ``shared_accuracies``: the numbers compared, how many
+    reproduced, the mean |difference|; closest first."""
+    return shared_accuracies(comparisons).groupby("setting").agg(
         compared=("verdict", "size"), reproduced=("verdict", lambda v: int((v == "reproduced").sum())),
         mean_abs_difference=("abs_difference", "mean")).sort_values("mean_abs_difference")
 
 
-def setting_accuracies(comparisons: pd.DataFrame) -> pd.DataFrame:
-    """The accuracy comparisons made under an optimizer setting, with their |difference|."""
-    accuracy = comparisons[comparisons.verdict.isin(ACCURACY_VERDICTS) & (comparisons.kind == "accuracy")
-                           & (comparisons.setting != "")]
-    return accuracy.assign(abs_difference=accuracy.difference.astype(float).abs())
-
-
 def best_setting(comparisons: pd.DataFrame, agreement: pd.DataFrame) -> dict | None:
-    """Which setting reproduces the paper's accuracies best, judged by a paired t-test over the
-    distinct numbers compared under both the best and the runner-up setting: one item per
-    (our run and measure, the paper's number), so a number the report shows twice (a table row
-    that is also a figure's) counts once. Returns {best, runner_up, n_items, best_difference,
+    """Which setting reproduces the paper's accuracies best, judged by a paired t-test over
+    ``shared_accuracies`` (the items the agreement table counts) between the best and the
+    runner-up setting. Returns {best, runner_up, n_items, best_difference,
     runner_up_difference, t, p} (None where there is nothing to compare).
     agreement : ``setting_agreement(comparisons)``, the settings ranked."""
-    accuracy = setting_accuracies(comparisons)
-    if accuracy.empty:
+    if agreement.empty:
         return None
     best = agreement.index[0]
-    result = {"best": best, "runner_up": None, "best_difference": float(agreement.mean_abs_difference.iloc[0])}
+    result = {"best": best, "runner_up": None, "n_items": int(agreement.loc[best, "compared"]),
+              "best_difference": float(agreement.loc[best, "mean_abs_difference"])}
     if len(agreement) < 2:
         return result
-    runner_up = agreement.index[1]
-    items = (accuracy.drop_duplicates(["setting", "source", "paper"])
-             .pivot_table(index=["source", "paper"], columns="setting", values="abs_difference")
-             [[best, runner_up]].dropna())
-    result.update(runner_up=runner_up, n_items=len(items), t=None, p=None,
-                  best_difference=float(items[best].mean()) if len(items) else math.nan,
-                  runner_up_difference=float(items[runner_up].mean()) if len(items) else math.nan)
+    runner_up = agreement.index[1]  # the ranking's second
+    items = shared_accuracies(comparisons).pivot_table(index=["source", "paper"], columns="setting",
+                                                       values="abs_difference")[[best, runner_up]]
+    result.update(runner_up=runner_up, t=None, p=None,
+                  runner_up_difference=float(agreement.loc[runner_up, "mean_abs_difference"]))
     if len(items) >= 2 and (items[best] - items[runner_up]).std() > 0:
         test = stats.ttest_rel(items[best], items[runner_up])
         result.update(t=float(test.statistic), p=float(test.pvalue))
     return result
 
 
-def record_runs(inputs: ReportInputs, majority_share: float) -> dict | None:
+# A network "collapsed" when its valid accuracy is within this of always guessing the most common
+# class; it "did not learn" while it stays nearer that share than the same model's accuracy under
+# the other settings.
+COLLAPSE_MARGIN = 0.02
+
+
+def learning_state(valid: float, majority_share: float, elsewhere: float) -> str:
+    """'collapsed', 'failed' or 'learned': a valid accuracy judged against the majority-class
+    share (with COLLAPSE_MARGIN) and against ``elsewhere``, the same model's best mean valid
+    accuracy under another setting (NaN where it has none)."""
+    if valid <= majority_share + COLLAPSE_MARGIN:
+        return "collapsed"
+    if not math.isnan(elsewhere) and valid - majority_share < (elsewhere - majority_share) / 2:
+        return "failed"
+    return "learned"
+
+
+def record_runs(inputs: ReportInputs, majority_share: float, chance: float) -> dict | None:
     """What the paper's stated optimizer (Adam at lr 0.1) did, judged against always guessing
-    the most common class: {run, majority_share, records: [{setting, valid, collapsed}],
-    same_model: [{setting, valid}], collapsed_everywhere, seeds}; None without a record role."""
+    the most common class, chance, and the same model under the other settings: {run,
+    majority_share, chance, records: [{setting, valid, state}], same_model: [{setting, valid}],
+    failed_everywhere, seeds}; None without a record role."""
     ctx = inputs.context
     run = ctx["roles"].get("record")
     if run is None:
         return None
     results = SeedResults(inputs.jobs)
+    same_model = [{"setting": setting, "valid": results.summary(setting, ctx["roles"]["best_raw"], "final_valid_acc")}
+                  for setting in ctx["settings"]]
+    elsewhere = max((same["valid"]["mean"] for same in same_model if same["valid"]["n"]), default=math.nan)
     records = []
     for setting in ctx["record_settings"]:
         valid = results.summary(setting, run, "final_valid_acc")
-        collapsed = valid["n"] > 0 and valid["mean"] <= majority_share + 0.01
-        records.append({"setting": setting, "valid": valid, "collapsed": collapsed})
-    same_model = [{"setting": setting, "valid": results.summary(setting, ctx["roles"]["best_raw"], "final_valid_acc")}
-                  for setting in ctx["settings"]]
-    return {"run": run, "majority_share": majority_share, "records": records, "same_model": same_model,
-            "collapsed_everywhere": bool(records) and all(r["collapsed"] for r in records),
+        state = learning_state(valid["mean"], majority_share, elsewhere) if valid["n"] else None
+        records.append({"setting": setting, "valid": valid, "state": state})
+    return {"run": run, "majority_share": majority_share, "chance": chance, "records": records,
+            "same_model": same_model, "margin": COLLAPSE_MARGIN,
+            "failed_everywhere": bool(records) and all(r["state"] in ("collapsed", "failed") for r in records),
             "seeds": sum(r["valid"]["n"] for r in records)}
 
 
@@ -216,16 +247,53 @@ def claim_value_text(row: Mapping, claim: Claim) -> str:
             return count
         bounds = f"rate between {row['ci_low']:.2f} and {row['ci_high']:.2f}"
         return f"{count} ({bounds}: exact {100 * row['level']:.3g}% bounds)"
-    return interval_text(row, percent=claim.relative, signed=claim.compared)
+    return interval_text(row, percent=claim.relative, signed=claim.compared,
+                         digits=1 if claim.measure in COUNTED else 4)
 
 
 def parsed(declarations: list[dict]) -> dict[str, Claim]:
     return {declaration["id"]: Claim.parse(declaration) for declaration in declarations}
 
 
-def judged_claims(claims_table: pd.DataFrame, by_id: dict[str, Claim]) -> list[dict]:
+def fact_text(fact: Mapping, inputs: ReportInputs, data: Mapping) -> str:
+    """One fact an anomaly names, from this run: a fact of the data as it is, or a measure's
+    mean over seeds under each setting of its run ('0.6912 under `sgd_lr0.1`, ...; 3 seeds each')."""
+    if "fact" in fact:
+        value = data[fact["fact"]]
+        return f"{value:,}" if isinstance(value, int) else str(value)
+    ctx = inputs.context
+    run = {**{run: run for run in ctx["run_settings"]}, **ctx["roles"]}[fact["of"]]
+    measure, results, parts, seeds = fact["measure"], SeedResults(inputs.jobs), [], set()
+    for setting in fact.get("settings") or ctx["run_settings"][run]:
+        summary = results.summary(setting, run, measure)
+        seeds.add(summary["runs"])
+        if not summary["runs"]:
+            parts.append(f"not run under `{setting}`")
+        elif measure == "diverged":
+            parts.append(f"{round(summary['mean'] * summary['n'])} of {summary['n']} seeds under `{setting}`")
+        else:
+            mean = summary["mean"]
+            shown = f"{mean:.0f}" if measure in COUNTED and float(mean).is_integer() else \
+                f"{mean:.{1 if measure in COUNTED else 4}f}"
+            parts.append(f"{shown} under `{setting}`")
+    if measure == "diverged" or len(seeds) != 1:
+        return ", ".join(parts)
+    n = next(iter(seeds))
+    return ", ".join(parts) + f" ({n} seed{'s' if n != 1 else ''}{' each' if len(parts) > 1 else ''})"
+
+
+def anomaly_text(declaration: Mapping, inputs: ReportInputs, data: Mapping) -> str:
+    """A hypothesis's anomaly with each {name} filled from this run's data (its ``facts``), so
+    the words hold for whatever data the run is on. data : ``data_facts`` of the inputs."""
+    return declaration["anomaly"].format(**{name: fact_text(fact, inputs, data)
+                                            for name, fact in declaration.get("facts", {}).items()})
+
+
+def judged_claims(claims_table: pd.DataFrame, by_id: dict[str, Claim],
+                  anomalies: Mapping[str, str] | None = None) -> list[dict]:
     """Each claim with its rows per setting: {id, paper, quantity, threshold, rows: [{setting,
-    verdict, value, note}]}, in the declared order. by_id : the claims parsed, by id."""
+    verdict, value, note}]}, in the declared order. by_id : the claims parsed, by id;
+    anomalies : {id: its anomaly in words, filled from this run} for hypotheses."""
     judged = []
     for claim_id, rows in claims_table.groupby("id", sort=False):
         claim = by_id[claim_id]
@@ -235,7 +303,8 @@ def judged_claims(claims_table: pd.DataFrame, by_id: dict[str, Claim]) -> list[d
             value = claim_value_text(row, claim)
             lines.append({"setting": row["setting"], "verdict": verdict_text(row), "value": value,
                           "note": "" if row["note"] == value else row["note"]})
-        judged.append({"id": claim_id, "paper": claim.paper, "quoted": claim.quoted, "anomaly": claim.anomaly,
+        judged.append({"id": claim_id, "paper": claim.paper, "quoted": claim.quoted,
+                       "anomaly": (anomalies or {}).get(claim_id, claim.anomaly),
                        "exploratory": claim.exploratory,
                        "quantity": first["quantity"], "threshold": first["threshold"], "rows": lines})
     return judged
@@ -268,7 +337,8 @@ def claims_overview(claims_table: pd.DataFrame, by_id: dict[str, Claim]) -> pd.D
         "claim": [f"`{i}`" for i in claims_table.id], "setting": claims_table.setting,
         "verdict": [verdict_text(row) for _, row in claims_table.iterrows()],
         "ours (interval, seeds)": [claim_value_text(row, by_id[row["id"]]) for _, row in claims_table.iterrows()],
-        "holds if": claims_table.threshold}).pipe(markdown_table)
+        "holds if": [f"{by_id[row.id].subject} {row.threshold}" for row in claims_table.itertuples()]})\
+        .pipe(markdown_table)
 
 
 TRAIN_TOLERANCE = 0.03  # table 1's train column: the bar for "measured the paper's way"
@@ -323,24 +393,30 @@ def report_context(inputs: ReportInputs, claims_table: pd.DataFrame, comparisons
     findings = comparisons[comparisons.kind != "setup"]
     sizes = inputs.split["splits"]
     claims = parsed(ctx["claims"])
+    data = data_facts(inputs.split, inputs.pca, inputs.memory)
     chance = against_chance(claims_table, claims, ctx["roles"], ctx["run_inputs"]) if len(claims_table) \
         else claims_table
     return {
         "name": ctx["name"], "written": header["written"], "code": describe(portable(header["provenance"])),
         "machine": header["machine"], "data": ctx["data"],
         "split_sizes": {name: sizes[name]["n_samples"] for name in ("train", "valid", "test")},
-        "quick": ctx.get("quick"), "epochs": ctx["epochs"], "paper_epochs": PAPER_EPOCHS,
+        "quick": ctx.get("quick"), "comparable": ctx.get("comparable", True),
+        "train_curve_sample": ctx.get("train_curve_sample", TRAIN_CURVE_SAMPLE),
+        "epochs": ctx["epochs"], "paper_epochs": PAPER_EPOCHS,
         "seed_groups": seed_groups(ctx["run_seeds"]), "config_seeds": ctx["seeds"],
         "supported": int((claims_table.verdict == SUPPORTED).sum()) if len(claims_table) else 0,
         "n_verdicts": len(claims_table),
+        "not_comparable": int((claims_table.verdict == NOT_COMPARABLE).sum()) if len(claims_table) else 0,
         "claim_family": family_summary(claims_table),
         "claims_overview": claims_overview(claims_table, claims) if len(claims_table) else None,
         "best_setting": best_setting(comparisons, agreement),
-        "agreement": markdown_table(agreement.reset_index(), floatfmt=".4f") if len(agreement) else None,
-        "record": record_runs(inputs, counts.valid.max() / counts.valid.sum()),
+        "agreement": markdown_table(agreement.rename(columns=AGREEMENT_COLUMNS).reset_index(), floatfmt=".4f")
+        if len(agreement) else None,
+        "record": record_runs(inputs, counts.valid.max() / counts.valid.sum(), 1 / len(counts)),
         "claims": judged_claims(claims_table, claims) if len(claims_table) else [],
         "against_chance": claims_overview(chance, claims) if len(chance) else None,
-        "hypotheses": judged_claims(hypotheses_table, parsed(ctx.get("hypotheses", [])))
+        "hypotheses": judged_claims(hypotheses_table, parsed(ctx.get("hypotheses", [])),
+                                    {h["id"]: anomaly_text(h, inputs, data) for h in ctx.get("hypotheses", [])})
         if hypotheses_table is not None and len(hypotheses_table) else [],
         "hypothesis_family": family_summary(hypotheses_table),
         "train_column": train_column(findings),
@@ -351,15 +427,16 @@ def report_context(inputs: ReportInputs, claims_table: pd.DataFrame, comparisons
     }
 
 
-def render_report(context: dict) -> str:
-    """The report's Markdown: the template filled with ``report_context``'s output."""
+def render_report(context: dict, template: str = "report.md.j2") -> str:
+    """The report's Markdown: the template filled with ``report_context``'s output; template
+    "verdicts.md.j2" gives its first section alone (the first page of Snakemake's HTML report)."""
     environment = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), undefined=jinja2.StrictUndefined,
                                      trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
     environment.filters["fraction"] = lambda value: "—" if missing(value) else f"{value:.4f}"
     environment.filters["plural"] = lambda n, word: f"{n} {word}{'' if n == 1 else 's'}"
     environment.filters["signed"] = lambda value: "—" if missing(value) else f"{value:+.4f}"
     environment.filters["table"] = markdown_table
-    return environment.get_template("report.md.j2").render(**context)
+    return environment.get_template(template).render(**context)
 
 
 def prepare(inputs: ReportInputs) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
@@ -368,12 +445,13 @@ def prepare(inputs: ReportInputs) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFr
     facts = data_facts(inputs.split, inputs.pca, inputs.memory)
     results = Results(inputs.jobs, inputs.predictions, inputs.labels, inputs.baselines,
                       run_facts(facts, ctx["run_inputs"]))
-    claims_table = judge_claims(ctx["claims"], results, ctx["roles"], ctx["settings"])
+    comparable = ctx.get("comparable", True)
+    claims_table = judge_claims(ctx["claims"], results, ctx["roles"], ctx["settings"], comparable=comparable)
     names = {**{run: run for run in ctx["run_settings"]}, **ctx["roles"]}
     # a hypothesis is judged under the settings it names, else under every setting of its run
     hypotheses = [{**h, "settings": h.get("settings", ctx["run_settings"][names[h["of"]]])}
                   for h in ctx.get("hypotheses", [])]
-    hypotheses_table = judge_claims(hypotheses, results, names, ctx["settings"])
+    hypotheses_table = judge_claims(hypotheses, results, names, ctx["settings"], comparable=comparable)
     comparisons = paper_comparisons(inputs, facts)
     agreement = setting_agreement(comparisons)
     return claims_table, comparisons, agreement, hypotheses_table

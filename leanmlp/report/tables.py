@@ -4,10 +4,12 @@ Everything here takes and returns plain data (dicts, pandas DataFrames); the sta
 scripts read the files and write the results.
 """
 
+import base64
 import html
 import json
 import math
 import os
+import re
 from pathlib import Path
 
 import markdown
@@ -45,18 +47,61 @@ def stage_times(benchmark_folder: str | Path) -> pd.DataFrame:
                          for rule, (n, s) in totals.items()])
 
 
-REPORT_STYLE = """body { font-family: sans-serif; max-width: 75em; margin: 1em auto; line-height: 1.4; }
-table { border-collapse: collapse; font-size: 0.85em; margin: 0.5em 0; }
+REPORT_STYLE = """body { font-family: sans-serif; max-width: 75em; margin: 1em auto; padding: 0 1em;
+       line-height: 1.4; overflow-wrap: anywhere; }
+img { max-width: 100%; height: auto; display: block; margin: 0.5em 0; }
+.wide { overflow-x: auto; max-width: 100%; }
+table { border-collapse: collapse; font-size: 0.85em; margin: 0.5em 0; overflow-wrap: normal; }
 th, td { border: 1px solid #ccc; padding: 0.2em 0.5em; }
 th { background: #eee; }
 blockquote { color: #444; border-left: 3px solid #ccc; margin-left: 0; padding-left: 1em; }"""
 
+# A page's own pictures, named by a path relative to it (figures/fig00.png): inlined, so that the
+# page shows them wherever it is opened, inside Snakemake's HTML report too.
+RELATIVE_IMAGE = re.compile(r'<img alt="([^"]*)" src="(?!data:|https?:|/)([^"]+)"')
 
-def markdown_page(text: str, title: str) -> str:
-    """Markdown as a standalone HTML page (tables included), for Snakemake's HTML report."""
+
+def markdown_html(text: str, images: str | Path | None = None) -> str:
+    """Markdown as an HTML fragment: every table in a box that scrolls sideways on its own (the
+    page never does), every picture under ``images`` inlined as a data URI."""
     body = markdown.markdown(text, extensions=["tables"])
-    return (f"<!doctype html>\n<html><head><meta charset=\"utf-8\"><title>{html.escape(title)}</title>"
-            f"<style>{REPORT_STYLE}</style></head>\n<body>\n{body}\n</body></html>\n")
+    body = body.replace("<table>", '<div class="wide"><table>').replace("</table>", "</table></div>")
+    if images is None:
+        return body
+
+    def inline(match: re.Match) -> str:
+        picture = Path(images) / match[2]
+        encoded = base64.b64encode(picture.read_bytes()).decode("ascii")
+        return f'<img alt="{match[1]}" src="data:image/png;base64,{encoded}"'
+
+    return RELATIVE_IMAGE.sub(inline, body)
+
+
+def markdown_page(text: str, title: str, images: str | Path | None = None) -> str:
+    """Markdown as a standalone HTML page (tables included), for Snakemake's HTML report; its
+    pictures are inlined from the folder ``images`` (see ``markdown_html``)."""
+    return (f"<!doctype html>\n<html><head><meta charset=\"utf-8\">"
+            f"<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+            f"<title>{html.escape(title)}</title><style>{REPORT_STYLE}</style></head>\n<body>\n"
+            f"{markdown_html(text, images)}\n</body></html>\n")
+
+
+# The first page of Snakemake's HTML report: its description column is narrow (a rule graph
+# sits beside it elsewhere) and centred top to bottom (a long page would lose its top), so the
+# verdicts widen it and start it at the top; the selectors find only this fragment's page.
+VERDICTS_STYLE = """.prose:has(#leanmlp-verdicts) { max-width: min(100%, 80rem); }
+div.h-screen:has(#leanmlp-verdicts) { align-items: flex-start; }
+#leanmlp-verdicts .wide { overflow-x: auto; }
+#leanmlp-verdicts table { font-size: 0.8rem; }
+#leanmlp-verdicts code::before, #leanmlp-verdicts code::after { content: none; }"""
+
+
+def verdicts_fragment(text: str, name: str) -> str:
+    """The verdicts at a glance (Markdown) as the HTML fragment Snakemake's report opens on."""
+    return (f'<style>{VERDICTS_STYLE}</style>\n<div id="leanmlp-verdicts">\n'
+            f"<h2>The verdicts of run {html.escape(name)}</h2>\n{markdown_html(text)}\n"
+            "<p>The whole report, every number of the paper beside ours: <em>1. Verdicts</em> in the menu.</p>\n"
+            "</div>\n")
 
 
 def markdown_table(frame: pd.DataFrame, **options: object) -> str:

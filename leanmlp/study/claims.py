@@ -40,6 +40,9 @@ from leanmlp.study.paired import Estimate, binomial_bounds, binomial_p_values, c
 
 SUPPORTED, NOT_SUPPORTED, INCONCLUSIVE = "supported", "not supported", "inconclusive"
 NOT_RUN, DIVERGED = "not run", "diverged"
+# A number measured on another task (the demo's digits) beside the paper's: shown, never judged.
+NOT_COMPARABLE = "not comparable (another dataset)"
+NOT_JUDGED = "not judged: its threshold is the paper's own figure, measured on EMNIST"
 FAMILY_ALPHA = 0.05  # the chance, over all verdicts of a family, that any one of them is wrong
 EVERY_SETTING = "every setting"  # the setting column of a fact claim: sizes do not depend on the optimizer
 
@@ -49,6 +52,32 @@ PER_IMAGE = {"final_valid_acc": ("valid", "final"), "test_acc_final": ("test", "
              "test_acc_best_valid": ("test", "best"), "generalisation_gap": ("valid", "final")}
 ACCURACIES = {*PER_IMAGE, "final_train_acc", "best_valid_acc"}
 BASELINE_KEYS = {"valid_acc": "valid", "test_acc": "test"}  # a baseline's result key -> its split
+
+# What a measure or a fact is, in words, for the report's sentences (its name stays in the CSVs).
+MEASURE_WORDS = {
+    "final_train_acc": "train accuracy after the last epoch", "final_valid_acc": "valid accuracy after the last epoch",
+    "best_valid_acc": "best valid accuracy over the epochs", "test_acc_final": "test accuracy after the last epoch",
+    "test_acc_best_valid": "test accuracy at the best valid epoch",
+    "generalisation_gap": "generalisation gap (train minus valid accuracy, after the last epoch)",
+    "diverged": "divergence (a loss blown up or not finite)",
+    "best_valid_loss_epoch": "epoch of the lowest valid loss",
+    "seconds_total": "training seconds (wall clock)", "seconds_per_epoch_median": "wall seconds per epoch (median)",
+    "cpu_seconds_per_epoch_median": "CPU seconds per epoch (median)",
+    "share_of_raw": "memory of the training set as a share of the raw pixels'",
+    "training_data_mb": "memory of the training set (MB)",
+}
+
+
+def measure_words(name: str) -> str:
+    return MEASURE_WORDS.get(name, name.replace("_", " "))
+
+
+# Facts of the data, PCA and memory summaries a declaration may name (the report's data_facts).
+FACTS = ("train_size", "valid_size", "test_size", "train_per_class", "valid_per_class", "train_disk_mb",
+         "all_splits_disk_mb", "pca_components", "pca_explained_variance")
+
+# Measures counted in whole units (epochs): their means are shown to one place.
+COUNTED = {"best_valid_loss_epoch", "epochs_run"}
 
 # Measures computed from the per-seed results rather than read from them.
 DERIVED_MEASURES = {
@@ -77,6 +106,12 @@ class Threshold:
     @property
     def both_sides(self) -> bool:
         return math.isfinite(self.low) and math.isfinite(self.high)
+
+    @property
+    def paper_figure(self) -> bool:
+        """Whether the claim is measured against a figure the paper measured on its data (a
+        `within` some non-zero number), rather than a difference of two of our models from zero."""
+        return self.centre is not None and self.centre != 0
 
     def holds(self, value: float) -> bool:
         return self.low < value < self.high
@@ -142,9 +177,24 @@ class Claim:
     def compared(self) -> bool:
         return self.other is not None or self.baseline is not None
 
-    def quantity_text(self, roles: Mapping[str, str]) -> str:
-        """What the claim measures, in words."""
-        text = f"{self.measure or self.fact} of {self.of} (`{roles[self.of]}`)"
+    @property
+    def subject(self) -> str:
+        """What the threshold is set on, in a word or three: 'the difference', 'the change'."""
+        if self.relative:
+            return "the change"
+        if self.compared:
+            return "the difference"
+        if self.measure == "diverged":
+            return "the share of seeds that diverged"
+        return f"the {measure_words(self.measure or self.fact)}"
+
+    def quantity_text(self, roles: Mapping[str, str], describe: Callable[[str], str] = str) -> str:
+        """What the claim measures, in words: the measure and each run by its description, the
+        role's name as code beside it. describe : run -> its description."""
+        def named(role: str) -> str:
+            return f"{describe(roles[role])} (`{role}`)"
+
+        text = f"{measure_words(self.measure or self.fact)} of {named(self.of)}"
         if self.fact:
             pairing = "exact (a size: no seeds, no sampling)"
         elif self.paired:
@@ -154,14 +204,15 @@ class Claim:
         else:
             pairing = "unpaired: one number per seed, the seeds of the two runs unrelated"
         if self.other and not self.relative:
-            text += f" − the same of {self.other} (`{roles[self.other]}`), {pairing}"
+            text += f" − the same of {named(self.other)}, {pairing}"
         elif self.other:
-            text += f" ÷ the same of {self.other} (`{roles[self.other]}`) − 1, {pairing}"
+            text += f" ÷ the same of {named(self.other)} − 1, {pairing}"
             if not self.fact:
                 text += " (judged on the log ratio, so it stays above −100%)"
         elif self.baseline:
             which = "the best scikit-learn baseline" if self.baseline == "best" else f"baseline {self.baseline}"
-            text += f" − {self.baseline_key} of {which} (one fit, paired by image)"
+            split = BASELINE_KEYS.get(self.baseline_key, self.baseline_key)
+            text += f" − the {split} accuracy of {which} (one fit, paired by image)"
         return text
 
 
@@ -185,6 +236,12 @@ class Results:
 
     def per_seed(self, setting: str, run: str, measure: str) -> tuple[pd.Series, pd.Series]:
         return per_seed(self.jobs, setting, run, measure)
+
+    def describe(self, run: str) -> str:
+        """The run's model and training set in words (its description in the jobs table), else
+        its name as code."""
+        rows = self.jobs[self.jobs.run == run] if "description" in self.jobs else self.jobs.iloc[:0]
+        return str(rows.description.iloc[0]) if len(rows) else f"`{run}`"
 
     def scores(self, setting: str, run: str, seeds: Iterable[int], measure: str) -> np.ndarray | None:
         """The seeds x images table of a per-image measure (None without predictions)."""
@@ -381,7 +438,8 @@ def judge_measure(claim: Claim, results: Results, roles: Mapping[str, str], sett
 
 def judge_claim(claim: Claim, results: Results, roles: Mapping[str, str], setting: str) -> Judged:
     """One claim under one setting, before its family's step-down."""
-    row = {"id": claim.id, "setting": setting, "paper": claim.paper, "quantity": claim.quantity_text(roles),
+    row = {"id": claim.id, "setting": setting, "paper": claim.paper,
+           "quantity": claim.quantity_text(roles, results.describe),
            "threshold": claim.threshold.text(claim.relative), "seeds": [], "note": "", "exact": False,
            "exploratory": claim.exploratory, **seed_summary([])}
     try:
@@ -392,16 +450,11 @@ def judge_claim(claim: Claim, results: Results, roles: Mapping[str, str], settin
         return Judged(row)
 
 
-def decide(judged: Judged, claim: Claim, rejected: bool, level: float) -> dict:
-    """The verdict of a tested claim at its step-down level, with the interval of that level."""
-    row = {**judged.row, "p_value": judged.p_value, "test_level": level, "level": 1 - 2 * level}
-    verdict = (SUPPORTED if judged.p_support <= judged.p_refute else NOT_SUPPORTED) if rejected else INCONCLUSIVE
+def with_interval(judged: Judged, claim: Claim, level: float) -> dict:
+    """The row with its estimate and the two-sided interval with ``level`` outside on each side."""
+    row = {**judged.row, "level": 1 - 2 * level}
     if judged.divergence:
-        k, n = judged.divergence
-        low, high = binomial_bounds(k, n, level)
-        row.update(ci_low=low, ci_high=high, verdict=verdict)
-        if verdict == INCONCLUSIVE:
-            row["note"] = divergence_note(claim.threshold, k, n, level)
+        row["ci_low"], row["ci_high"] = binomial_bounds(*judged.divergence, level)
         return row
     estimate = judged.estimate
     low, high = estimate.interval(level)
@@ -411,7 +464,19 @@ def decide(judged: Judged, claim: Claim, rejected: bool, level: float) -> dict:
         low, high = max(low, floor), min(high, 1.0)
     row.update(mean=back(estimate.value), ci_low=back(low), ci_high=back(high), se=estimate.se,
                seed_se=math.sqrt(estimate.seed_variance), image_se=math.sqrt(estimate.image_variance),
-               df=estimate.df, verdict=verdict)
+               df=estimate.df)
+    return row
+
+
+def decide(judged: Judged, claim: Claim, rejected: bool, level: float) -> dict:
+    """The verdict of a tested claim at its step-down level, with the interval of that level."""
+    verdict = (SUPPORTED if judged.p_support <= judged.p_refute else NOT_SUPPORTED) if rejected else INCONCLUSIVE
+    row = {**with_interval(judged, claim, level), "p_value": judged.p_value, "test_level": level, "verdict": verdict}
+    if judged.divergence:
+        if verdict == INCONCLUSIVE:
+            row["note"] = divergence_note(claim.threshold, *judged.divergence, level)
+        return row
+    estimate = judged.estimate
     if verdict == INCONCLUSIVE:
         threshold = claim.threshold.on_log_scale() if claim.relative else claim.threshold
         row["note"] = what_would_decide(estimate, threshold, level)
@@ -456,20 +521,30 @@ RESULT_COLUMNS = ["id", "setting", "paper", "quantity", "threshold", "seeds", "n
 
 
 def judge_claims(declarations: list[dict], results: Results, roles: Mapping[str, str], settings: list[str],
-                 alpha: float = FAMILY_ALPHA) -> pd.DataFrame:
+                 alpha: float = FAMILY_ALPHA, comparable: bool = True) -> pd.DataFrame:
     """Every claim under its settings (its own, else ``settings``; a fact claim once, for every
     setting), as a DataFrame in the declared order: the tested verdicts of the list are one
     family for Holm's step-down at ``alpha``, exploratory ones each a family of its own.
-    roles : {name: run} of every name the claims use (roles, and runs for hypotheses)"""
+    roles : {name: run} of every name the claims use (roles, and runs for hypotheses);
+    comparable : whether the data is the paper's task; on another, a claim against a figure the
+    paper measured (a `within` a non-zero number) is shown with its 95% interval, not judged"""
     claims = [Claim.parse(declaration) for declaration in declarations]
     judged = [(claim, judge_claim(claim, results, roles, setting)) for claim in claims
               for setting in ([EVERY_SETTING] if claim.fact else claim.settings or settings)]
-    family = [index for index, (claim, j) in enumerate(judged) if j.p_support is not None and not claim.exploratory]
+    # on another task than the paper's, a claim against the paper's own figure is shown, not judged
+    shown = {index for index, (claim, j) in enumerate(judged)
+             if j.p_support is not None and not comparable and claim.threshold.paper_figure}
+    family = [index for index, (claim, j) in enumerate(judged)
+              if j.p_support is not None and not claim.exploratory and index not in shown]
     steps = dict(zip(family, holm([judged[i][1].p_value for i in family], alpha), strict=True))
     rows = []
     for index, (claim, j) in enumerate(judged):
-        if j.p_support is None:
+        if j.row.get("exact") and not comparable and claim.threshold.paper_figure:
+            rows.append({**j.row, "verdict": NOT_COMPARABLE, "note": NOT_JUDGED})
+        elif j.p_support is None:
             rows.append(j.row)
+        elif index in shown:  # the estimate with its plain 95% interval, no verdict
+            rows.append({**with_interval(j, claim, 0.025), "verdict": NOT_COMPARABLE, "note": NOT_JUDGED})
         elif index in steps:
             rows.append(decide(j, claim, steps[index].rejected, steps[index].level))
         else:  # exploratory: its own test at alpha
@@ -477,35 +552,37 @@ def judge_claims(declarations: list[dict], results: Results, roles: Mapping[str,
     return pd.DataFrame(rows, columns=RESULT_COLUMNS)
 
 
-def number_text(value: float, percent: bool = False, signed: bool = True) -> str:
+def number_text(value: float, percent: bool = False, signed: bool = True, digits: int = 4) -> str:
     """'+0.0123' for a difference, '0.8523' (signed=False) for an absolute value, '-47.1%' for a
-    relative change, '—' for a missing one."""
+    relative change, '—' for a missing one; digits : after the point (1 for an epoch count)."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "—"
     sign = "+" if signed else ""
-    return f"{100 * value:{sign}.1f}%" if percent else f"{value:{sign}.4f}"
+    return f"{100 * value:{sign}.1f}%" if percent else f"{value:{sign}.{digits}f}"
 
 
 def missing(value: object) -> bool:
     return value is None or (isinstance(value, float) and math.isnan(value))
 
 
-def interval_text(row: Mapping, percent: bool = False, signed: bool = True) -> str:
+def interval_text(row: Mapping, percent: bool = False, signed: bool = True, digits: int = 4) -> str:
     """'+0.0123 (99.6% interval +0.0050 to +0.0196; 3 seeds, paired)', the single value with
     '(1 seed)', or '(exact)'; percent=True shows a relative change as '-47.1%', signed=False an
-    absolute value without a sign."""
+    absolute value without a sign, digits its places after the point."""
+    def number(value: float) -> str:
+        return number_text(value, percent, signed, digits)
+
     if row["n"] == 0:
         return "—"
     if row.get("exact"):
-        return f"{number_text(row['mean'], percent, signed)} (exact)"
+        return f"{number(row['mean'])} (exact)"
     other = None if missing(row.get("n_other")) else int(row["n_other"])
     n = int(row["n"])
     seeds = f"{n} + {other} seeds" if other else f"{n} seed{'s' if n > 1 else ''}"
     if missing(row.get("ci_low")):
-        return f"{number_text(row['mean'], percent, signed)} ({seeds})"
-    return (f"{number_text(row['mean'], percent, signed)} ({100 * row['level']:.3g}% interval "
-            f"{number_text(row['ci_low'], percent, signed)} to {number_text(row['ci_high'], percent, signed)}; "
-            f"{seeds})")
+        return f"{number(row['mean'])} ({seeds})"
+    return f"{number(row['mean'])} ({100 * row['level']:.3g}% interval {number(row['ci_low'])} to " \
+           f"{number(row['ci_high'])}; {seeds})"
 
 
 def verdict_text(row: Mapping) -> str:

@@ -8,11 +8,13 @@ the key, before any job runs.
 
 import difflib
 import itertools
+import string
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from leanmlp.exceptions import ConfigError
 from leanmlp.nn.fitting import split_hyperparameters
+from leanmlp.study.claims import FACTS
 from leanmlp.study.configuration import check_finite
 
 # Keys of a run that steer the matrix rather than the model.
@@ -308,12 +310,36 @@ def plan_matrix(experiments: dict, mlp: dict, mining_targets: dict[str, list[str
                 if setting not in runs[run].get("settings", mlp["default_settings"]):
                     raise ConfigError(f"experiments hypothesis {item['id']!r}: run {run!r} is not trained under "
                                       f"{setting!r}")
+    for item in hypotheses:
+        check_anomaly_facts(item, names)
     ids = [item["id"] for item in [*claims, *hypotheses]]
     duplicated = sorted({i for i in ids if ids.count(i) > 1})
     if duplicated:
         raise ConfigError(f"experiments claims and hypotheses: id {duplicated[0]!r} is used twice")
     return Matrix(runs, seeds, roles, figures, tables, list(dict.fromkeys(figure16)), figure18, claims,
                   experiments.get("comparisons", []), hypotheses)
+
+
+def check_anomaly_facts(hypothesis: dict, names: dict[str, str]) -> None:
+    """Every {name} of a hypothesis's anomaly is one of its facts, and every fact names a role or
+    run or a fact of the data (a setting its run is not trained under reads "not run")."""
+    where = f"experiments hypothesis {hypothesis['id']!r}"
+    facts = hypothesis.get("facts", {})
+    for name in anomaly_placeholders(hypothesis["anomaly"]):
+        if name not in facts:
+            raise unknown_name("fact", name, list(facts), f"{where} anomaly")
+    for name, fact in facts.items():
+        if "fact" in fact:
+            if fact["fact"] not in FACTS:
+                raise unknown_name("fact of the data", fact["fact"], FACTS, f"{where} facts {name}")
+            continue
+        if fact["of"] not in names:
+            raise unknown_name("role or run", fact["of"], names, f"{where} facts {name} of")
+
+
+def anomaly_placeholders(text: str) -> list[str]:
+    """The {name}s of an anomaly's text."""
+    return [field for _, field, _, _ in string.Formatter().parse(text) if field]
 
 
 def plan_matrix_of(experiments_file: str, experiments: dict, mlp_config: dict, mlp: dict,

@@ -88,6 +88,8 @@ class Estimate:
             seed_variance = self.seed_variance * seeds_now / seeds
             seed_df = self.seed_df * (seeds - 1) / max(seeds_now - 1, 1)
             variance = seed_variance + self.image_variance
+            if variance == 0:  # nothing varies: any interval is the estimate itself
+                return seeds
             df = variance ** 2 / (seed_variance ** 2 / seed_df + self.image_variance ** 2 / max(self.n_images - 1, 1))
             if float(stats.t.isf(tail, df)) * math.sqrt(variance) < distance:
                 return seeds

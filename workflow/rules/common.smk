@@ -1,6 +1,7 @@
 # The plan of this config (leanmlp.plan) and the input functions the rules call on it.
 import os
 import sys
+import warnings
 from pathlib import Path
 
 # The workflow runs the leanmlp beside it, whatever else the environment holds: the Snakefile
@@ -81,6 +82,12 @@ def script_code(name):
     editing one reruns exactly the jobs whose results it can change (Snakemake reruns a job
     whose params changed), without listing every module in every job's block."""
     return code_digest(WORKFLOW_ROOT / "scripts" / f"{name}.py")
+
+
+# `snakemake --report` evaluates these memory functions inside its own event loop, where
+# input.size_mb cannot run: Snakemake leaves the size undecided, and the coroutine it made for it
+# warns, unawaited, on exit. Nothing is lost; the warning is for Snakemake's developers.
+warnings.filterwarnings("ignore", message="coroutine 'InputFiles._predicated_size_files", category=RuntimeWarning)
 
 
 def memory_from_inputs(base_mb, per_input_mb):

@@ -70,8 +70,8 @@ rule curves:
             caption="../report/curves.rst",
             category="4. Learning curves",
             labels=lambda wildcards: {
-                "figure": PLAN.curves[wildcards.curve]["title"].split(":")[0],
-                "runs": ", ".join(f"{s['setting']}/{s['run']}" for s in PLAN.curves[wildcards.curve]["series"]),
+                "figure": PLAN.curves[wildcards.curve]["label"],
+                "model": PLAN.curves[wildcards.curve]["shows"],
             },
         ),
     log:
@@ -215,6 +215,8 @@ rule report:
             category="1. Verdicts",
             labels={"file": "the reproduction report: every verdict and every number"},
         ),
+        # the verdicts at a glance alone: the first page of `snakemake --report` (workflow.rst)
+        verdicts=f"{PLAN.results}/verdicts.html",
     log:
         f"{PLAN.results}/logs/report.log",
     conda:
@@ -223,6 +225,8 @@ rule report:
         code=script_code("report"),
         name=PLAN.config["name"],
         data=PLAN.data,
+        comparable=PLAN.comparable,
+        train_curve_sample=PLAN.train_curve_sample,
         quick=PLAN.config.get("quick"),
         seeds=PLAN.mlp["seeds"],
         run_seeds=PLAN.matrix.seeds,
