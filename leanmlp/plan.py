@@ -22,6 +22,7 @@ from leanmlp.mining.selection import controllers, method_slugs, method_targets
 from leanmlp.nn.fitting import describe_run
 from leanmlp.nn.training import TRAIN_CURVE_SAMPLE
 from leanmlp.report.comparisons import expand_comparisons, history_runs
+from leanmlp.report.sources import Names
 from leanmlp.study.configuration import baseline_models, yaml_error_line
 from leanmlp.study.declarations import check_judged, check_settings
 from leanmlp.study.matrix import job_hyperparameters, job_subfolder, mlp_settings, plan_matrix_of, variant_runs
@@ -150,8 +151,7 @@ class Plan:
                                if run in self.selection_runs or run == self.matrix.figure18]
         try:
             self.comparisons = expand_comparisons(
-                self.matrix.comparisons, yaml.safe_load(Path(REFERENCE_FILE).read_text()),
-                {"runs": self.runs, "roles": self.roles, "tables": self.matrix.tables})
+                self.matrix.comparisons, yaml.safe_load(Path(REFERENCE_FILE).read_text()), Names.of(self.matrix))
         except ConfigError as e:
             raise ConfigError(f"{self.experiments_file}: {e}") from None
         self.histories = self.compared_histories()
@@ -335,7 +335,7 @@ class Plan:
         """The learning curves the comparisons read an epoch of: [{setting, run, seed, path}]."""
         return [{"setting": setting, "run": run, "seed": seed,
                  "path": f"{self.results}/mlp/{setting}/{run}/seed{seed}/history.csv"}
-                for run in history_runs(self.comparisons, self.roles)
+                for run in history_runs(self.comparisons)
                 for setting in self.run_settings(run) for seed in self.matrix.seeds[run]]
 
     def curve_series(self, pairs: list[tuple[str, str]]) -> list[dict]:

@@ -199,3 +199,15 @@ def test_a_script_its_modules_and_the_templates_they_name_decide_its_code_not_th
     template.write_text(template.read_text().removesuffix("\nan edit\n"))
     (scripts / "collect.py").write_text((scripts / "collect.py").read_text() + "\n# an edit\n")
     assert {name for name, digest in digests().items() if digest != before[name]} == {"collect.py"}
+
+
+LONGEST_FUNCTION = 60  # lines, in the rooms a researcher extends most: the study and the report
+
+
+def test_no_function_of_the_study_or_the_report_is_longer_than_a_screen():
+    long = []
+    for path in sorted([*(REPO / "leanmlp/study").glob("*.py"), *(REPO / "leanmlp/report").glob("*.py")]):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.FunctionDef) and node.end_lineno - node.lineno + 1 > LONGEST_FUNCTION:
+                long.append(f"{path.name}:{node.name} ({node.end_lineno - node.lineno + 1} lines)")
+    assert not long

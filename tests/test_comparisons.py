@@ -4,6 +4,8 @@ evaluated by walking declarations, and independent of run names, role names and 
 import random
 import re
 import zlib
+from dataclasses import dataclass
+from typing import ClassVar
 
 import numpy as np
 import pandas as pd
@@ -12,10 +14,12 @@ import yaml
 from conftest import REPO
 
 from leanmlp.exceptions import ConfigError
+from leanmlp.mining.random_control import RANDOM_CONTROL
 from leanmlp.mining.selection import method_slugs
 from leanmlp.plan import input_variants
 from leanmlp.report.comparisons import Comparison, expand_comparisons, judged_row, reference_value, table_columns
 from leanmlp.report.reproduction import ReportInputs, paper_comparisons
+from leanmlp.report.sources import Names, RunMeasure, Source
 from leanmlp.report.tables import aggregate_seeds, paper_rows_table
 from leanmlp.study.claims import Results, judge_claims, seed_summary
 from leanmlp.study.matrix import job_hyperparameters, mlp_settings, plan_matrix
@@ -81,7 +85,8 @@ def report_inputs(experiments, reference):
     baselines = {name: {"model": name, "valid_acc": 0.5 + i / 100, "test_acc": 0.5, "fit_seconds": 1.0 + i,
                         "predictions": {"valid_final": (np.arange(IMAGES) % 100 >= 50 + i).astype(np.uint8)}}
                  for i, name in enumerate(BASELINES)}
-    context = {"comparisons": matrix.comparisons, "tables": matrix.tables, "roles": matrix.roles,
+    context = {"comparisons": expand_comparisons(matrix.comparisons, reference, Names.of(matrix)),
+               "tables": matrix.tables, "roles": matrix.roles,
                "run_settings": run_settings, "run_inputs": run_inputs, "data": {"stand_in": "digits"},
                "claims": matrix.claims, "settings": mlp["default_settings"]}
     inputs = ReportInputs(reference, jobs, {"splits": splits}, None, {"n_components": 6,
@@ -162,7 +167,7 @@ def test_renaming_every_run_grid_and_role_and_shuffling_every_list_changes_nothi
         assert (claims.verdict != "not run").sum() > 10  # the claims were judged, not all skipped
         assert canonical(other_claims.drop(columns="seeds"), mapping) == canonical(claims.drop(columns="seeds"), {})
         for table in ("table1", "table3", "table4"):
-            columns = table_columns(other_matrix.comparisons, table)
+            columns = table_columns(other_inputs.context["comparisons"], table)
             rows = paper_rows_table(aggregate_seeds(other_inputs.jobs), other_matrix.tables[table],
                                     other_inputs.reference[table], mlp["default_settings"], columns)
             expected = paper_rows_table(aggregate_seeds(inputs.jobs), matrix.tables[table], reference[table],
@@ -206,7 +211,7 @@ def test_a_declaration_naming_what_does_not_exist_fails_with_did_you_mean(edit, 
     edit(declaration)
     with pytest.raises(ConfigError, match=re.escape(message)):
         expand_comparisons(experiments["comparisons"], reference,
-                           {"runs": matrix.runs, "roles": matrix.roles, "tables": matrix.tables})
+                           Names.of(matrix))
 
 
 def test_a_table_row_the_reference_lacks_fails():
@@ -215,7 +220,7 @@ def test_a_table_row_the_reference_lacks_fails():
     matrix, _ = planned(experiments)
     with pytest.raises(ConfigError, match=r"row 4 of table4 is not a row of the reference's table4 \(1, 2, 3\)"):
         expand_comparisons(experiments["comparisons"], reference,
-                           {"runs": matrix.runs, "roles": matrix.roles, "tables": matrix.tables})
+                           Names.of(matrix))
 
 
 def test_reference_keys_are_found_by_name_whatever_yaml_made_of_them():
@@ -280,3 +285,44 @@ def test_an_anomaly_names_only_facts_it_declares_and_they_exist(edit, message):
     edit(next(h for h in experiments["hypotheses"] if h["id"] == "row13_is_l1_1e-3"))
     with pytest.raises(ConfigError, match=re.escape(message)):
         planned(experiments)
+
+
+def test_a_new_kind_of_source_is_one_class():
+    """docs/architecture.md's example: the random control of a role's selected set as a source.
+    Defining the class is all the code it takes (the schema, which this test skips, gets one
+    entry); the plan's parsing finds it and the report evaluates it per setting."""
+
+    @dataclass(frozen=True)
+    class RandomControlOf(Source):
+        key: ClassVar[str] = "random_of"
+        companions: ClassVar[tuple[str, ...]] = ("measure",)
+        run: str
+        measure: str
+
+        @classmethod
+        def parse(cls, ours, where, names):
+            selected = names.run(ours["random_of"], f"{where}: ours.random_of")
+            target = names.inputs[selected].partition("/")[2]
+            return cls(names.trained_on(f"{RANDOM_CONTROL}/{target}")[0], ours["measure"])
+
+        def values(self, data, kind):
+            return RunMeasure(self.run, self.measure).values(data, kind)
+
+    try:
+        experiments, reference = load("config/experiments/paper.yaml"), load("config/paper_reference.yaml")
+        experiments["comparisons"].append({
+            "section": "random control", "quantity": "table 3 row 6 test: a random subset of the same size",
+            "paper": "table3.6.test", "ours": {"random_of": "last_mean_distance", "measure": "test_acc_final"},
+            "kind": "accuracy"})
+        inputs, matrix, mlp = report_inputs(experiments, reference)
+        added = paper_comparisons(inputs).query("section == 'random control'")
+        control = matrix.roles["last_random"]  # the random subset of the last mean-distance target's size
+        assert added.source.str.startswith(control).all() and list(added.setting) == mlp["default_settings"]
+        jobs = inputs.jobs
+        expected = jobs[(jobs.run == control) & (jobs.setting == mlp["default_settings"][0])].test_acc_final.mean()
+        assert added.ours.iloc[0] == pytest.approx(expected)
+        with pytest.raises(ConfigError, match="ours.random_of: unknown role or run 'last_mean_distanse'"):
+            experiments["comparisons"][-1]["ours"]["random_of"] = "last_mean_distanse"
+            report_inputs(experiments, reference)
+    finally:
+        del Source.kinds["random_of"]

@@ -11,19 +11,19 @@ parses, so a missing run, role, measure or reference key fails before any job);
 ``evaluate_comparisons`` sets our results beside the paper's numbers.
 """
 
-import difflib
 import math
 import string
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
 from leanmlp.exceptions import ConfigError
+from leanmlp.report.sources import VARIANT_FACTS, BaselineResult, Names, RunMeasure, Source, parse_source
 from leanmlp.study.baselines import check_baseline_name
-from leanmlp.study.claims import DERIVED_MEASURES, FACTS, NOT_COMPARABLE, missing, per_seed, seed_summary
-from leanmlp.study.costs import convolution_multiplications, network_macs
+from leanmlp.study.claims import NOT_COMPARABLE, missing
+from leanmlp.study.matrix import close_names
 
 ACCURACY_TOLERANCE = 0.01  # within 1 percentage point counts as reproduced; within 3, close
 EPOCH_TOLERANCE = 5  # "about 10 epochs": within 5 counts as reproduced
@@ -32,22 +32,7 @@ ACCURACY_VERDICTS = ("reproduced", "close", "differs")
 # these kinds are shown, never judged (NOT_COMPARABLE). Counts we compute from declared sizes
 # (MACs) still are.
 DATA_KINDS = ("accuracy", "epochs", "ratio", "fact")
-
-# Columns of tables/mlp_jobs.csv a comparison may read, and of each job's history.csv.
-JOB_MEASURES = ("final_train_acc", "final_train_running_acc", "final_valid_acc", "best_valid_acc", "test_acc_final",
-                "test_acc_best_valid", "seconds_total", "seconds_per_epoch_median", "train_eval_seconds_median",
-                "best_valid_loss_epoch", *DERIVED_MEASURES)
-HISTORY_COLUMNS = ("train_loss", "train_acc", "valid_loss", "valid_acc", "train_running_loss", "train_running_acc")
-BASELINE_MEASURES = ("valid_acc", "test_acc", "fit_seconds")
-# Facts of the data, PCA and memory summaries (see ``data_facts``): study.claims.FACTS; those in
-# VARIANT_FACTS take the training set a role trains on (``variant_of``).
-VARIANT_FACTS = ("training_set_mb", "training_data_mb", "share_of_raw")
 BASELINE_ROWS = "baselines"  # a table declaration whose rows are the reference table's baseline models
-
-
-def close_names(name: str, known: Iterable[str]) -> str:
-    close = difflib.get_close_matches(str(name), list(dict.fromkeys(str(k) for k in known)), n=3, cutoff=0.6)
-    return f"; did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
 
 
 def reference_value(reference: dict, key: str, where: str) -> object:
@@ -62,52 +47,19 @@ def reference_value(reference: dict, key: str, where: str) -> object:
     return node
 
 
-@dataclass
+@dataclass(frozen=True)
 class Comparison:
-    """One row of the paper-versus-ours table before it is evaluated. ``ours`` is the
-    declaration's source (None for context); ``fields`` fill the quantity's placeholders."""
+    """One row of the paper-versus-ours table before it is evaluated. ``ours`` is where our
+    number comes from (None for context); ``fields`` fill the quantity's placeholders."""
 
     section: str
     quantity: str
     paper: object
     kind: str
-    ours: dict = None
+    ours: Source | None = None
     tolerance: float = ACCURACY_TOLERANCE
-    stand_in: str = None
-    fields: dict = field(default_factory=dict)
-
-
-def check_source(ours: dict | None, where: str, names: dict) -> None:
-    """A single comparison's ``ours`` must name things that exist."""
-    runs, roles = names["runs"], names["roles"]
-    for key in ("of", "variant_of"):
-        if key in ours and ours[key] not in roles and ours[key] not in runs:
-            raise ConfigError(f"{where}: ours.{key}: unknown role or run {ours[key]!r}"
-                              f"{close_names(ours[key], [*roles, *runs])}")
-    if "history" in ours:
-        if "of" not in ours or "epoch" not in ours:
-            raise ConfigError(f"{where}: ours.history needs `of` and `epoch`")
-        if ours["history"] not in HISTORY_COLUMNS:
-            raise ConfigError(f"{where}: ours.history: unknown column {ours['history']!r}"
-                              f"{close_names(ours['history'], HISTORY_COLUMNS)}")
-    elif "of" in ours and ours.get("measure") not in JOB_MEASURES:
-        raise ConfigError(f"{where}: ours.measure: unknown measure {ours.get('measure')!r}"
-                          f"{close_names(ours.get('measure'), JOB_MEASURES)}")
-    if "baseline" in ours:
-        check_baseline_name(ours["baseline"])
-        if ours.get("measure") not in BASELINE_MEASURES:
-            raise ConfigError(f"{where}: a baseline's measure is one of {', '.join(BASELINE_MEASURES)}, got "
-                              f"{ours.get('measure')!r}")
-    if "fact" in ours:
-        known = FACTS + VARIANT_FACTS
-        if ours["fact"] not in known:
-            raise ConfigError(f"{where}: ours.fact: unknown fact {ours['fact']!r}{close_names(ours['fact'], known)}")
-        if (ours["fact"] in VARIANT_FACTS) != ("variant_of" in ours):
-            raise ConfigError(f"{where}: the facts {', '.join(VARIANT_FACTS)} (and only they) need `variant_of`")
-    sources = [key for key in ("of", "baseline", "fact", "macs", "convolution") if key in ours]
-    if len(sources) != 1:
-        raise ConfigError(f"{where}: ours names exactly one of of, baseline, fact, macs, convolution; "
-                          f"got {', '.join(sources) or 'none'}")
+    stand_in: str | None = None
+    fields: Mapping = field(default_factory=dict)
 
 
 def column_spec(spec: str | dict, kind: str) -> tuple[str, str]:
@@ -115,18 +67,18 @@ def column_spec(spec: str | dict, kind: str) -> tuple[str, str]:
     return (spec, kind) if isinstance(spec, str) else (spec["measure"], spec.get("kind", kind))
 
 
-def expand_table(declaration: dict, paper_table: dict, where: str, names: dict) -> list[Comparison]:
+def expand_table(declaration: dict, paper_table: dict, where: str, names: Names) -> list[Comparison]:
     """The comparisons of a table declaration: one per (row, column)."""
     rows = declaration["rows"]
     if rows == BASELINE_ROWS:
         # the paper's table lists baselines under their model names; those that are no known
         # baseline model are the table's other rows (declared by another declaration)
         pairs = [(row, row) for row in paper_table if baseline_row(row)]
-    elif rows in names["tables"]:
-        pairs = list(names["tables"][rows].items())
+    elif rows in names.tables:
+        pairs = list(names.tables[rows].items())
     else:
-        raise ConfigError(f"{where}: rows: unknown table {rows!r} (known: {', '.join(names['tables'])}, "
-                          f"{BASELINE_ROWS}){close_names(rows, [*names['tables'], BASELINE_ROWS])}")
+        raise ConfigError(f"{where}: rows: unknown table {rows!r} (known: {', '.join(names.tables)}, "
+                          f"{BASELINE_ROWS}){close_names(rows, [*names.tables, BASELINE_ROWS])}")
     keys = {str(k): k for k in paper_table}
     expanded = []
     for row, run in pairs:
@@ -139,17 +91,20 @@ def expand_table(declaration: dict, paper_table: dict, where: str, names: dict) 
                 raise ConfigError(f"{where}: column {column!r} is not in row {row!r} of the reference's "
                                   f"{declaration['paper']} ({', '.join(paper_row)})")
             measure, kind = column_spec(spec, declaration["kind"])
-            if rows == BASELINE_ROWS:
-                ours = {"baseline": row, "measure": measure}
-            else:  # a row of a target the config does not have has no run: not run
-                ours = {"of": run, "measure": measure}
-            if run is not None or rows == BASELINE_ROWS:
-                check_source(ours, f"{where} column {column!r}", names)
+            ours = table_source(rows, row, run, measure, f"{where} column {column!r}", names)
             expanded.append(Comparison(
                 declaration["section"], declaration["quantity"], paper_row[column], kind, ours,
                 declaration.get("tolerance", ACCURACY_TOLERANCE), declaration.get("stand_in"),
                 {"table": rows, "row": row, "column": column, "run": run or "not run", "paper": paper_row}))
     return expanded
+
+
+def table_source(rows: str, row: str, run: str | None, measure: str, where: str, names: Names) -> Source:
+    """Ours of one cell of a table declaration: the baseline of a baseline row, else the row's run
+    (None for a row of a target the config does not have: not run)."""
+    if rows == BASELINE_ROWS:
+        return BaselineResult.parse({"baseline": row, "measure": measure}, where, names)
+    return RunMeasure.parse({"of": run, "measure": measure}, where, names)
 
 
 def baseline_row(name: str) -> bool:
@@ -160,10 +115,10 @@ def baseline_row(name: str) -> bool:
         return False
 
 
-def expand_comparisons(declarations: list[dict], reference: dict, names: dict) -> list[Comparison]:
+def expand_comparisons(declarations: list[dict], reference: dict, names: Names) -> list[Comparison]:
     """Check every declaration and expand it into its comparisons, in declaration order.
 
-    names : {'runs': the runs, 'roles': {role: run}, 'tables': {table: {row: run}}}
+    names : the runs, roles and tables a declaration may name
     """
     expanded = []
     for i, declaration in enumerate(declarations):
@@ -177,18 +132,16 @@ def expand_comparisons(declarations: list[dict], reference: dict, names: dict) -
         ours = declaration.get("ours")
         if (ours is None) != (declaration["kind"] == "context"):
             raise ConfigError(f"{where}: a context number has no `ours`, and every other comparison has one")
-        if ours is not None:
-            check_source(ours, where, names)
         expanded.append(Comparison(declaration["section"], declaration["quantity"], paper, declaration["kind"],
-                                   ours, declaration.get("tolerance", ACCURACY_TOLERANCE),
+                                   None if ours is None else parse_source(ours, where, names),
+                                   declaration.get("tolerance", ACCURACY_TOLERANCE),
                                    declaration.get("stand_in")))
     return expanded
 
 
-def history_runs(comparisons: list[Comparison], roles: dict[str, str]) -> list[str]:
+def history_runs(comparisons: list[Comparison]) -> list[str]:
     """The runs whose history.csv the comparisons read."""
-    return list(dict.fromkeys(roles.get(c.ours["of"], c.ours["of"]) for c in comparisons
-                              if c.ours and "history" in c.ours))
+    return list(dict.fromkeys(run for c in comparisons if c.ours and (run := c.ours.history_run())))
 
 
 def data_facts(split: dict, pca: dict, memory: pd.DataFrame) -> dict:
@@ -233,62 +186,6 @@ class ComparisonData:
     roles: dict
     stand_in: bool
     comparable: bool = True
-
-
-def divergence_text(flags: pd.Series) -> str | None:
-    """'diverges', 'trains' or 'diverges in 1 of 3 seeds'; None without seeds."""
-    if flags.empty:
-        return None
-    if flags.all():
-        return "diverges"
-    return "trains" if not flags.any() else f"diverges in {int(flags.sum())} of {len(flags)} seeds"
-
-
-def run_summary(comparison: Comparison, data: ComparisonData, setting: str, run: str) -> dict:
-    """A run's measure over its seeds under one setting: seed_summary plus divergences."""
-    ours = comparison.ours
-    if "history" in ours:
-        histories = data.histories.get((setting, run), [])
-        values = [float(h.loc[h.epoch == ours["epoch"], ours["history"]].iloc[0])
-                  for h in histories if (h.epoch == ours["epoch"]).any()]
-        summary = {**seed_summary(values), "diverged": 0, "runs": len(values)}
-        if histories and not values:  # trained, but not that far: say so rather than "not run"
-            summary["short"] = f"its runs end at epoch {max(int(h.epoch.max()) for h in histories)}"
-        return summary
-    values, diverged = per_seed(data.jobs, setting, run, ours["measure"])
-    if comparison.kind == "fact":  # a yes/no measure said in words
-        return {"mean": divergence_text(diverged), "n": len(diverged)}
-    return {**seed_summary(values.dropna(), positive=comparison.kind == "ratio"), "diverged": int(diverged.sum()),
-            "runs": len(diverged)}
-
-
-def sources(comparison: Comparison, data: ComparisonData) -> list[tuple[str, object, dict]]:
-    """[(setting, ours, extra fields)] of one comparison: per setting for a run, else one."""
-    ours = comparison.ours
-    if ours is None:
-        return [("", None, {})]
-    if "of" in ours and ours["of"] is None:
-        return [("", None, {})]
-    if "of" in ours:
-        run = data.roles.get(ours["of"], ours["of"])
-        found = data.jobs[data.jobs.run == run]
-        n_train = int(found.n_train.iloc[0]) if len(found) else None
-        measure = f"{ours['history']} after epoch {ours['epoch']}" if "history" in ours else ours["measure"]
-        return [(setting, run_summary(comparison, data, setting, run), {"n_train": n_train,
-                                                                         "source": f"{run} {measure}"})
-                for setting in data.run_settings[run]]
-    if "baseline" in ours:
-        result = data.baselines.get(ours["baseline"])
-        return [("", None if result is None else result[ours["measure"]], {})]
-    if "fact" in ours:
-        value = data.facts[ours["fact"]]
-        if "variant_of" in ours:
-            run = data.roles.get(ours["variant_of"], ours["variant_of"])
-            value = value.get(data.run_inputs[run])
-        return [("", value, {})]
-    if "macs" in ours:
-        return [("", network_macs(**ours["macs"]), {})]
-    return [("", convolution_multiplications(**ours["convolution"]), {})]
 
 
 class QuantityFormatter(string.Formatter):
@@ -338,23 +235,30 @@ def judged_row(comparison: Comparison, setting: str, ours: object, quantity: str
         row["verdict"] = f"not measured: {summary['short']}"
     elif missing(value) or summary.get("n") == 0:
         row["verdict"] = "not run"
-    elif kind == "accuracy":
-        row["difference"] = value - paper
-        row["verdict"] = verdict(paper, value, comparison.tolerance)
-    elif kind == "ratio":
-        row["difference"] = value / paper if paper else None
-        row["verdict"] = "other machine (ratio shown)"
-    elif kind == "epochs":
-        row["difference"] = value - paper
-        row["verdict"] = "reproduced" if abs(value - paper) <= EPOCH_TOLERANCE else "differs"
-    elif kind == "setup":
-        numbers = isinstance(value, (int, float)) and isinstance(paper, (int, float))
-        row["difference"] = value - paper if numbers else None
-        row["verdict"] = "expected (stand-in data)" if value != paper else "same"
-    else:  # count or fact
-        row["difference"] = value - paper if kind == "count" else None
-        row["verdict"] = "reproduced" if value == paper else "differs"
+    else:
+        row["difference"], row["verdict"] = KIND_VERDICTS[kind](value, paper, comparison.tolerance)
     return row
+
+
+def same_or_not(value: object, paper: object) -> str:
+    return "reproduced" if value == paper else "differs"
+
+
+def setup_difference(value: object, paper: object, tolerance: float) -> tuple[float | None, str]:
+    numbers = isinstance(value, (int, float)) and isinstance(paper, (int, float))
+    return (value - paper if numbers else None), ("expected (stand-in data)" if value != paper else "same")
+
+
+# How each kind of comparison is judged: (ours, the paper's, tolerance) -> (difference, verdict).
+KIND_VERDICTS = {
+    "accuracy": lambda value, paper, tolerance: (value - paper, verdict(paper, value, tolerance)),
+    "ratio": lambda value, paper, tolerance: (value / paper if paper else None, "other machine (ratio shown)"),
+    "epochs": lambda value, paper, tolerance: (
+        value - paper, "reproduced" if abs(value - paper) <= EPOCH_TOLERANCE else "differs"),
+    "setup": setup_difference,
+    "count": lambda value, paper, tolerance: (value - paper, same_or_not(value, paper)),
+    "fact": lambda value, paper, tolerance: (None, same_or_not(value, paper)),
+}
 
 
 COLUMNS = ["section", "quantity", "setting", "paper", "ours", "sd", "ci_low", "ci_high", "seeds", "kind", "difference",
@@ -366,7 +270,8 @@ def evaluate_comparisons(comparisons: list[Comparison], data: ComparisonData) ->
     setting, ordered by section as first declared, then setting, then declaration order."""
     rows = []
     for comparison in comparisons:
-        for setting, ours, extra in sources(comparison, data):
+        for setting, ours, extra in comparison.ours.values(data, comparison.kind) if comparison.ours \
+                else [("", None, {})]:
             rows.append(judged_row(comparison, setting, ours, quantity_text(comparison, extra), data.stand_in,
                                    extra.get("source"), data.comparable))
     table = pd.DataFrame(rows, columns=COLUMNS)
@@ -376,10 +281,13 @@ def evaluate_comparisons(comparisons: list[Comparison], data: ComparisonData) ->
     return table.iloc[order].reset_index(drop=True)
 
 
-def table_columns(declarations: list[dict], table: str) -> dict[str, str]:
-    """{reference column: our measure} of the table declaration whose rows are ``table``."""
-    for declaration in declarations:
-        if declaration.get("rows") == table:
-            return {column: column_spec(spec, declaration["kind"])[0]
-                    for column, spec in declaration["columns"].items()}
-    raise ConfigError(f"no comparison declares the columns of {table}")
+def table_columns(comparisons: list[Comparison], table: str) -> dict[str, str]:
+    """{reference column: our measure} of the comparisons expanded from the table declaration
+    whose rows are ``table``, in its columns' order."""
+    columns = {}
+    for comparison in comparisons:
+        if comparison.fields.get("table") == table:
+            columns.setdefault(comparison.fields["column"], comparison.ours.measure)
+    if not columns:
+        raise ConfigError(f"no comparison declares the columns of {table}")
+    return columns

@@ -100,6 +100,31 @@ def setting_colours(settings: list[str]) -> dict[str, str]:
     return {setting: PALETTE[i % len(PALETTE)] for i, setting in enumerate(settings)}
 
 
+def draw_curve(ax: plt.Axes, runs: list[pd.DataFrame], column: str, colour: str, look: tuple[str, float, str],
+               label: str, band: bool) -> float | None:
+    """One history column over epochs: the mean over the seeds, and (band) +/- one population
+    standard deviation; look : (line style, alpha, marker for short runs). Returns the mean's
+    highest value, None where no seed has a finite one."""
+    epochs = max(len(h) for h in runs)
+    values = np.full((len(runs), epochs), np.nan)
+    for i, history in enumerate(runs):
+        values[i, :len(history)] = history[column].to_numpy(dtype=float)
+    values[~np.isfinite(values)] = np.nan
+    if np.isnan(values).all():
+        return None
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # epochs no seed reached
+        mean, spread = np.nanmean(values, axis=0), np.nanstd(values, axis=0)
+    x = np.arange(1, epochs + 1)
+    style, alpha, marker = look
+    # short runs (the quick scale: one epoch) need markers; train and valid differ in shape
+    ax.plot(x, mean, style, color=colour, alpha=alpha, marker=marker if epochs <= 10 else None, markersize=4,
+            label=label)
+    if len(runs) > 1 and band:
+        ax.fill_between(x, mean - spread, mean + spread, color=colour, alpha=0.15, linewidth=0)
+    return float(np.nanmax(mean))
+
+
 def learning_curves_figure(histories: list[dict], title: str, colours: dict[str, str], dropout: bool = True,
                            majority_share: float | None = None, train_sample: int | None = None) -> Figure:
     """Figures 1-11 and 17: train and validation loss and accuracy against the epoch.
@@ -119,34 +144,18 @@ def learning_curves_figure(histories: list[dict], title: str, colours: dict[str,
     """
     fig, (loss_ax, acc_ax) = plt.subplots(1, 2, figsize=(11, 4.2))
     top = 0.0
+    running = "train, running (dropout on)" if dropout else "train, running mean over the epoch's batches"
+    train = "train" if train_sample is None else f"train (sample of at most {train_sample:,} images)"
+    curves = (("train", "-", 1.0, train), ("valid", "--", 1.0, "valid"), ("train_running", ":", 0.45, running))
     for label, runs in histories.items():
-        colour = colours[label]
-        epochs = max(len(h) for h in runs)
         diverged = any(not np.isfinite(h[["train_loss", "valid_loss"]].to_numpy()).all() for h in runs)
-        suffix = " (diverged)" if diverged else ""
-        running = "train, running (dropout on)" if dropout else "train, running mean over the epoch's batches"
-        train = "train" if train_sample is None else f"train (sample of at most {train_sample:,} images)"
-        for column, style, alpha, name in (("train", "-", 1.0, train), ("valid", "--", 1.0, "valid"),
-                                           ("train_running", ":", 0.45, running)):
+        for column, style, alpha, name in curves:
             for ax, measure in ((loss_ax, "loss"), (acc_ax, "acc")):
-                values = np.full((len(runs), epochs), np.nan)
-                for i, history in enumerate(runs):
-                    values[i, :len(history)] = history[f"{column}_{measure}"].to_numpy(dtype=float)
-                values[~np.isfinite(values)] = np.nan
-                if np.isnan(values).all():
-                    continue
-                with np.errstate(all="ignore"), warnings.catch_warnings():
-                    warnings.simplefilter("ignore", RuntimeWarning)  # epochs no seed reached
-                    mean, spread = np.nanmean(values, axis=0), np.nanstd(values, axis=0)
-                x = np.arange(1, epochs + 1)
-                # short runs (the quick scale: one epoch) need markers; train and valid differ in shape
-                marker = {"train": "o", "valid": "s", "train_running": "^"}[column] if epochs <= 10 else None
-                ax.plot(x, mean, style, color=colour, alpha=alpha, marker=marker, markersize=4,
-                        label=f"{label} {name}{suffix}")
-                if len(runs) > 1 and column != "train_running":
-                    ax.fill_between(x, mean - spread, mean + spread, color=colour, alpha=0.15, linewidth=0)
-                if measure == "loss":
-                    top = max(top, float(np.nanmax(mean)))
+                drawn = draw_curve(ax, runs, f"{column}_{measure}", colours[label],
+                                   (style, alpha, {"train": "o", "valid": "s", "train_running": "^"}[column]),
+                                   f"{label} {name}{' (diverged)' if diverged else ''}", column != "train_running")
+                if measure == "loss" and drawn is not None:
+                    top = max(top, drawn)
     if majority_share is not None:
         acc_ax.axhline(majority_share, color="grey", linestyle="-.", linewidth=1,
                        label=f"always the most common class ({majority_share:.3f})")

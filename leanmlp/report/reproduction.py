@@ -24,7 +24,6 @@ from leanmlp.report.comparisons import (
     ComparisonData,
     data_facts,
     evaluate_comparisons,
-    expand_comparisons,
     missing,
     run_facts,
 )
@@ -137,12 +136,10 @@ def paper_comparisons(inputs: ReportInputs, facts: dict | None = None) -> pd.Dat
     """Every declared comparison evaluated: the paper's numbers beside ours. facts : the
     inputs' ``data_facts``, when the caller has them already."""
     ctx = inputs.context
-    comparisons = expand_comparisons(ctx["comparisons"], inputs.reference,
-                                     {"runs": ctx["run_settings"], "roles": ctx["roles"], "tables": ctx["tables"]})
     data = ComparisonData(inputs.jobs, ctx["run_settings"], inputs.histories, inputs.baselines,
                           facts or data_facts(inputs.split, inputs.pca, inputs.memory), ctx["run_inputs"], ctx["roles"],
                           bool(ctx["data"].get("stand_in")), ctx.get("comparable", True))
-    return evaluate_comparisons(comparisons, data)
+    return evaluate_comparisons(ctx["comparisons"], data)
 
 
 def shared_accuracies(comparisons: pd.DataFrame) -> pd.DataFrame:

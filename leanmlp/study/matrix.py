@@ -88,11 +88,15 @@ def variant_runs(runs: dict[str, dict], base: str, method: str, slugs: list[str]
     return found
 
 
+def close_names(name: str, known: Iterable[str]) -> str:
+    """'; did you mean 'x' or 'y'?' for the spellings of ``known`` closest to ``name``, else ''."""
+    close = difflib.get_close_matches(str(name), list(dict.fromkeys(str(k) for k in known)), n=3, cutoff=0.6)
+    return f"; did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
+
+
 def unknown_name(kind: str, name: str, known: Iterable[str], where: str) -> ConfigError:
     """A ConfigError for a name that is not among ``known``, with the closest spellings."""
-    close = difflib.get_close_matches(str(name), [str(k) for k in known], n=3, cutoff=0.6)
-    hint = f"; did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
-    return ConfigError(f"{where}: unknown {kind} {name!r}{hint}")
+    return ConfigError(f"{where}: unknown {kind} {name!r}{close_names(name, known)}")
 
 
 @dataclass
@@ -265,6 +269,25 @@ def plan_matrix(experiments: dict, mlp: dict, mining_targets: dict[str, list[str
     for name, run in runs.items():
         check_run(name, run, mlp["defaults"], mlp["settings"], mlp["default_settings"], input_variants)
 
+    roles, seeds = resolve_roles(experiments, runs, mining_targets, mlp["seeds"])
+    figures = {int(number): resolve_run(f"experiments figures.{number}", run, runs, mining_targets)
+               for number, run in sorted(experiments["figures"].items(), key=lambda item: int(item[0]))}
+    tables = {table: {row: table_run(f"experiments {table}.{row}", spec, runs, mining_targets)
+                      for row, spec in experiments[table].items()}
+              for table in TABLES}
+    figure16 = figure16_runs(experiments, runs, roles, tables)
+    figure18 = resolve_run("experiments figure18", roles.get(experiments["figure18"], experiments["figure18"]),
+                           runs, mining_targets)
+    claims, hypotheses = experiments.get("claims", []), experiments.get("hypotheses", [])
+    check_claim_names(claims, hypotheses, runs, roles, mlp)
+    return Matrix(runs, seeds, roles, figures, tables, figure16, figure18, claims,
+                  experiments.get("comparisons", []), hypotheses)
+
+
+def resolve_roles(experiments: dict, runs: dict, mining_targets: dict[str, list[str]],
+                  config_seeds: list[int]) -> tuple[dict[str, str], dict[str, list[int]]]:
+    """({role: run}, {run: seeds}): a run's own seeds, else those its roles ask for, else the
+    config's."""
     roles, seeds = {}, {name: list(run["seeds"]) for name, run in runs.items() if "seeds" in run}
     role_seeds = {}
     for role, spec in experiments.get("roles", {}).items():
@@ -274,13 +297,12 @@ def plan_matrix(experiments: dict, mlp: dict, mining_targets: dict[str, list[str
     for run, extra in role_seeds.items():
         seeds.setdefault(run, sorted(extra))
     for name in runs:
-        seeds.setdefault(name, list(mlp["seeds"]))
+        seeds.setdefault(name, list(config_seeds))
+    return roles, seeds
 
-    figures = {int(number): resolve_run(f"experiments figures.{number}", run, runs, mining_targets)
-               for number, run in sorted(experiments["figures"].items(), key=lambda item: int(item[0]))}
-    tables = {table: {row: table_run(f"experiments {table}.{row}", spec, runs, mining_targets)
-                      for row, spec in experiments[table].items()}
-              for table in TABLES}
+
+def figure16_runs(experiments: dict, runs: dict, roles: dict[str, str], tables: dict) -> list[str]:
+    """The runs figure 16 draws: every run of the tables, roles and grids it names, once each."""
     figure16 = []
     grids = experiments.get("grids", {})
     for name in experiments.get("figure16", []):
@@ -292,10 +314,12 @@ def plan_matrix(experiments: dict, mlp: dict, mining_targets: dict[str, list[str
             figure16 += [run for run in runs if run.startswith(f"{name}-")]
         else:
             raise unknown_name("role, table or grid", name, [*roles, *tables, *grids], "experiments figure16")
-    figure18 = resolve_run("experiments figure18", roles.get(experiments["figure18"], experiments["figure18"]),
-                           runs, mining_targets)
-    claims = experiments.get("claims", [])
-    hypotheses = experiments.get("hypotheses", [])
+    return list(dict.fromkeys(figure16))
+
+
+def check_claim_names(claims: list[dict], hypotheses: list[dict], runs: dict, roles: dict[str, str], mlp: dict) -> None:
+    """Every name a claim or hypothesis uses exists (a claim names roles, a hypothesis roles or
+    runs), its pairing holds, its settings are its run's, and every id is used once."""
     names = {**{run: run for run in runs}, **roles}
     for kind, judged, known in (("claim", claims, roles), ("hypothesis", hypotheses, names)):
         for item in judged:
@@ -316,8 +340,6 @@ def plan_matrix(experiments: dict, mlp: dict, mining_targets: dict[str, list[str
     duplicated = sorted({i for i in ids if ids.count(i) > 1})
     if duplicated:
         raise ConfigError(f"experiments claims and hypotheses: id {duplicated[0]!r} is used twice")
-    return Matrix(runs, seeds, roles, figures, tables, list(dict.fromkeys(figure16)), figure18, claims,
-                  experiments.get("comparisons", []), hypotheses)
 
 
 def check_anomaly_facts(hypothesis: dict, names: dict[str, str]) -> None:

@@ -144,7 +144,7 @@ rule tables:
         code=script_code("tables"),
         settings=PLAN.settings,
         tables=PLAN.matrix.tables,
-        comparisons=PLAN.matrix.comparisons,
+        comparisons=PLAN.comparisons,
         figure16_inputs={run: PLAN.run_inputs[run] for run in PLAN.matrix.figure16},
         all_settings=list(PLAN.mlp["settings"]),
     script:
@@ -235,7 +235,7 @@ rule report:
         roles=PLAN.roles,
         claims=PLAN.matrix.claims,
         hypotheses=PLAN.matrix.hypotheses,
-        comparisons=PLAN.matrix.comparisons,
+        comparisons=PLAN.comparisons,
         tables=PLAN.matrix.tables,
         run_settings={run: PLAN.run_settings(run) for run in PLAN.runs},
         run_inputs=PLAN.run_inputs,
