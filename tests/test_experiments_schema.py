@@ -1,6 +1,8 @@
 """The experiments file's schema: what a judged claim may declare, checked before any job runs."""
 
 import copy
+import math
+import re
 
 import pytest
 import yaml
@@ -8,6 +10,8 @@ from conftest import REPO
 from snakemake.exceptions import WorkflowError
 from snakemake.utils import validate
 
+from leanmlp.mining.selection import SELECTION_METHODS
+from leanmlp.nn.hyperparameters import BY_NAME, ORDER
 from leanmlp.study.configuration import schema_error_line, yaml_error_line
 
 SCHEMA = str(REPO / "workflow/schemas/experiments.schema.yaml")
@@ -50,3 +54,33 @@ def test_a_schema_error_is_one_line_naming_the_key_and_the_nearest_complaint():
         yaml.safe_load("settings: [\n")
     except yaml.YAMLError as e:
         assert yaml_error_line(e).startswith("line 2, column 1: expected the node content")
+
+
+def schema_bounds(spec):
+    """(low, high, open bounds, choices) a schema property allows (a list's entries' for a list)."""
+    spec = spec.get("items", spec)
+    low = spec.get("minimum", spec.get("exclusiveMinimum", -math.inf))
+    high = spec.get("maximum", spec.get("exclusiveMaximum", math.inf))
+    opened = tuple(side for side, key in (("low", "exclusiveMinimum"), ("high", "exclusiveMaximum")) if key in spec)
+    return low, high, opened, tuple(spec.get("enum", ()))
+
+
+def test_the_config_schema_allows_each_hyperparameter_what_its_one_definition_does():
+    """A hyperparameter is defined once (leanmlp.nn.hyperparameters): the schema's run and
+    setting properties name exactly those, in their order, with the same ranges and choices."""
+    definitions = yaml.safe_load((REPO / "workflow/schemas/config.schema.yaml").read_text())["$defs"]
+    properties = {**definitions["mlp_hyperparameters"]["properties"], **definitions["setting"]["properties"]}
+    assert list(properties) == [name for name in ORDER if name in properties] and set(properties) == set(ORDER)
+    for name, spec in properties.items():
+        defined = BY_NAME[name]
+        if name == "input":  # a name of a training set: its pattern is the mining methods' (below)
+            continue
+        assert schema_bounds(spec) == (defined.low, defined.high, defined.open, defined.choices), name
+
+
+def test_the_schema_names_every_selection_method_a_run_may_train_on():
+    definitions = yaml.safe_load((REPO / "workflow/schemas/config.schema.yaml").read_text())["$defs"]
+    pattern = re.compile(definitions["mlp_hyperparameters"]["properties"]["input"]["pattern"])
+    for method in SELECTION_METHODS:
+        assert pattern.fullmatch(f"{method}/fraction0.5"), method
+    assert pattern.fullmatch("raw") and pattern.fullmatch("pca") and not pattern.fullmatch("lasso/fraction0.5")

@@ -24,6 +24,7 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 from leanmlp.deploy.model_io import Predictor, save_model
 from leanmlp.exceptions import DataFormatError
 from leanmlp.nn.fitting import fit_network, split_hyperparameters
+from leanmlp.nn.hyperparameters import DEFAULTS
 from leanmlp.provenance import provenance
 
 
@@ -49,9 +50,11 @@ class MLPClassifier(ClassifierMixin, BaseEstimator):
     ``network_`` (the ``leanmlp.nn.models.MLP``). Inputs become float32, as everywhere in leanmlp.
     """
 
-    def __init__(self, hidden_layer_sizes=(128, 128, 128), activation="relu", dropout_keep=None,
-                 dropout_after=None, l1=0.0, l2=0.0, solver="adam", learning_rate_init=1e-3,
-                 momentum=0.9, batch_size=100, max_iter=100, random_state=None):
+    def __init__(self, hidden_layer_sizes=DEFAULTS["hidden"], activation=DEFAULTS["activation"],
+                 dropout_keep=DEFAULTS["dropout_keep"], dropout_after=None, l1=DEFAULTS["l1"], l2=DEFAULTS["l2"],
+                 solver=DEFAULTS["optimizer"], learning_rate_init=DEFAULTS["learning_rate"],
+                 momentum=DEFAULTS["momentum"], batch_size=DEFAULTS["batch_size"], max_iter=DEFAULTS["epochs"],
+                 random_state=None):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation
         self.dropout_keep = dropout_keep

@@ -9,26 +9,25 @@ from dataclasses import dataclass
 import numpy as np
 
 from leanmlp.exceptions import ConfigError
+from leanmlp.nn.hyperparameters import ARCHITECTURE, BY_NAME, DEFAULTS, NUMBERS, TRAINING, names_of
 from leanmlp.nn.models import MLP, MLPSpec
 from leanmlp.nn.predictions import checkpoint_predictions, prediction_key
 from leanmlp.nn.training import TRAIN_CURVE_SAMPLE, TrainEvaluation, TrainingResult, make_learning_rule, train
 from leanmlp.sampling import stratified_sample
 from leanmlp.seeding import stage_rng
 
-ARCHITECTURE_KEYS = ("hidden", "activation", "dropout_keep", "dropout_after", "l1", "l2")
-NUMBER_KEYS = ("dropout_keep", "l1", "l2", "learning_rate", "momentum")  # dropout_keep may also be None
-TRAINING_KEYS = ("optimizer", "learning_rate", "momentum", "batch_size", "epochs")
+ARCHITECTURE_KEYS, TRAINING_KEYS = names_of(ARCHITECTURE), names_of(TRAINING)
 
 
 @dataclass(frozen=True)
 class RunSettings:
     """How to train: optimizer name and options, batch size, epochs."""
 
-    optimizer: str = "adam"
-    learning_rate: float = 1e-3
-    momentum: float = 0.9
-    batch_size: int = 100
-    epochs: int = 100
+    optimizer: str = DEFAULTS["optimizer"]
+    learning_rate: float = DEFAULTS["learning_rate"]
+    momentum: float = DEFAULTS["momentum"]
+    batch_size: int = DEFAULTS["batch_size"]
+    epochs: int = DEFAULTS["epochs"]
 
     def __post_init__(self):
         if self.batch_size < 1:
@@ -42,10 +41,10 @@ class RunSettings:
 
 def split_hyperparameters(hyperparameters: dict, n_inputs: int, n_classes: int) -> tuple[MLPSpec, RunSettings]:
     """Check a run's dict and split it into an ``MLPSpec`` and ``RunSettings``."""
-    unknown = set(hyperparameters) - set(ARCHITECTURE_KEYS) - set(TRAINING_KEYS) - {"input"}
+    unknown = set(hyperparameters) - set(BY_NAME)
     if unknown:
         raise ConfigError(f"unknown hyperparameters {sorted(unknown)}")
-    for key in NUMBER_KEYS:
+    for key in NUMBERS:  # dropout_keep may also be None
         value = hyperparameters.get(key)
         if value is not None and (isinstance(value, bool) or not isinstance(value, numbers.Real)):
             raise ConfigError(f"{key} must be a number, got {value!r}")

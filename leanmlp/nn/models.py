@@ -7,6 +7,7 @@ from dataclasses import asdict, dataclass
 import numpy as np
 
 from leanmlp.exceptions import ConfigError
+from leanmlp.nn.hyperparameters import DEFAULTS
 from leanmlp.nn.initialisers import GlorotUniformInit
 from leanmlp.nn.layers import ACTIVATION_LAYERS, AffineLayer, DropoutLayer
 from leanmlp.nn.losses import SoftmaxCrossEntropy
@@ -26,12 +27,12 @@ class MLPSpec:
 
     n_inputs: int
     n_classes: int
-    hidden: tuple = (128, 128, 128)
-    activation: str = "relu"
-    dropout_keep: float | None = None
-    dropout_after: tuple = (1, 2)
-    l1: float = 0.0
-    l2: float = 0.0
+    hidden: tuple = DEFAULTS["hidden"]
+    activation: str = DEFAULTS["activation"]
+    dropout_keep: float | None = DEFAULTS["dropout_keep"]
+    dropout_after: tuple = DEFAULTS["dropout_after"]
+    l1: float = DEFAULTS["l1"]
+    l2: float = DEFAULTS["l2"]
 
     def __post_init__(self):
         object.__setattr__(self, "hidden", tuple(int(h) for h in self.hidden))

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from leanmlp.exceptions import ConfigError
 from leanmlp.nn.fitting import split_hyperparameters
+from leanmlp.nn.hyperparameters import ORDER
 from leanmlp.study.claims import FACTS
 from leanmlp.study.configuration import check_finite
 
@@ -58,10 +59,10 @@ def expand_experiments(experiments: dict, mining_targets: dict[str, list[str]]) 
     return runs
 
 
-# The order a job's hyperparameters are listed in. Snakemake compares a job's params as text,
-# so a config whose keys are merely listed in another order must give the same text.
-HYPERPARAMETER_ORDER = ("hidden", "activation", "dropout_keep", "dropout_after", "l1", "l2", "batch_size", "epochs",
-                        "input", "optimizer", "learning_rate")
+# The order a job's hyperparameters are listed in (leanmlp.nn.hyperparameters). Snakemake
+# compares a job's params as text, so a config whose keys are merely listed in another order
+# must give the same text.
+HYPERPARAMETER_ORDER = ORDER
 
 
 def job_hyperparameters(defaults: dict, setting: dict, run: dict) -> dict:
