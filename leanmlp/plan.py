@@ -22,7 +22,10 @@ from leanmlp.mining.selection import controllers, method_slugs, method_targets
 from leanmlp.nn.fitting import describe_run
 from leanmlp.nn.training import TRAIN_CURVE_SAMPLE
 from leanmlp.report.comparisons import expand_comparisons, history_runs
+from leanmlp.report.figures import CurveFigure, CurveSeries
+from leanmlp.report.reproduction import ReportPlan
 from leanmlp.report.sources import Names
+from leanmlp.study.claims import Claim
 from leanmlp.study.configuration import baseline_models, yaml_error_line
 from leanmlp.study.declarations import check_judged, check_settings
 from leanmlp.study.matrix import job_hyperparameters, job_subfolder, mlp_settings, plan_matrix_of, variant_runs
@@ -155,6 +158,7 @@ class Plan:
         except ConfigError as e:
             raise ConfigError(f"{self.experiments_file}: {e}") from None
         self.histories = self.compared_histories()
+        self.claims, self.hypotheses = self.judged_declarations()
         self.curves = self.curve_figures()
         self.check_declarations()
         self.check_local_source()
@@ -331,6 +335,27 @@ class Plan:
         return RUNTIME_MARGIN_MINUTES + int(hyperparameters["epochs"] * SECONDS_PER_EPOCH * RUNTIME_SAFETY_FACTOR / 60)
 
     # --- report ---
+    def judged_declarations(self) -> tuple[tuple[Claim, ...], tuple[Claim, ...]]:
+        """The claims and the hypotheses, parsed; a hypothesis is judged under the settings it
+        names, else under every setting of its run."""
+        names = self.matrix.names()
+        claims = tuple(Claim.parse(declaration) for declaration in self.matrix.claims)
+        hypotheses = tuple(Claim.parse({**h, "settings": h.get("settings", self.run_settings(names[h["of"]]))})
+                           for h in self.matrix.hypotheses)
+        return claims, hypotheses
+
+    @property
+    def report_plan(self) -> ReportPlan:
+        """What the report rule is told: every declaration it reads, parsed."""
+        return ReportPlan(
+            name=self.config["name"], data=self.data, settings=tuple(self.settings), roles=self.roles,
+            run_settings={run: tuple(self.run_settings(run)) for run in self.runs}, run_inputs=self.run_inputs,
+            run_seeds={run: tuple(seeds) for run, seeds in self.matrix.seeds.items()},
+            comparisons=tuple(self.comparisons), claims=self.claims, hypotheses=self.hypotheses,
+            record_settings=tuple(self.run_settings(self.record_run)) if self.record_run else (),
+            comparable=self.comparable, seeds=tuple(self.mlp["seeds"]), epochs=self.mlp["defaults"]["epochs"],
+            train_curve_sample=self.train_curve_sample, quick=self.config.get("quick"))
+
     def compared_histories(self) -> list[dict]:
         """The learning curves the comparisons read an epoch of: [{setting, run, seed, path}]."""
         return [{"setting": setting, "run": run, "seed": seed,
@@ -338,42 +363,39 @@ class Plan:
                 for run in history_runs(self.comparisons)
                 for setting in self.run_settings(run) for seed in self.matrix.seeds[run]]
 
-    def curve_series(self, pairs: list[tuple[str, str]]) -> list[dict]:
-        """[{setting, run, seeds}] of the (setting, run) pairs a learning-curve figure draws."""
-        return [{"setting": s, "run": r, "seeds": self.matrix.seeds[r]} for s, r in pairs]
+    def curve_series(self, pairs: list[tuple[str, str]]) -> tuple[CurveSeries, ...]:
+        """The series of the (setting, run) pairs a learning-curve figure draws."""
+        return tuple(CurveSeries(s, r, tuple(self.matrix.seeds[r])) for s, r in pairs)
 
-    def curve_figures(self) -> dict[str, dict]:
+    def curve_figure(self, title: str, label: str, shows: str, pairs: list[tuple[str, str]],
+                     majority: bool) -> CurveFigure:
+        dropout = any(self.hyperparameters_of(*pair)["dropout_keep"] is not None for pair in pairs)
+        return CurveFigure(title, label, shows, self.curve_series(pairs), majority, dropout)
+
+    def curve_figures(self) -> dict[str, CurveFigure]:
         """Figures 1-11 (the paper's runs, under every setting) and 17 (the record run beside the
-        best raw model under the default settings), by file name: {title, label (its number, two
-        digits, so that Snakemake's report lists them in order), shows, series, dropout,
-        majority}; majority: whether to draw the accuracy of always guessing the most common class."""
+        best raw model under the default settings), by file name."""
         figures = {}
         for number, run in self.matrix.figures.items():
             pairs = [(setting, run) for setting in self.run_settings(run)]
             model = describe_run(self.hyperparameters_of(*pairs[0]))
-            figures[f"fig{number:02d}_{file_safe(run)}"] = {
-                "title": f"Figure {number}: {model} (run {run})", "label": f"Figure {number:02d}", "shows": model,
-                "series": self.curve_series(pairs), "majority": False}
+            figures[f"fig{number:02d}_{file_safe(run)}"] = self.curve_figure(
+                f"Figure {number}: {model} (run {run})", f"Figure {number:02d}", model, pairs, majority=False)
         if self.record_run is not None and "best_raw" in self.roles:
             record, same_model = self.record_run, self.roles["best_raw"]
             pairs = ([(s, record) for s in self.run_settings(record)]
                      + [(s, same_model) for s in self.run_settings(same_model)])
-            figures[f"fig17_{file_safe(record)}"] = {
-                "title": f"Figure 17: {describe_run(self.hyperparameters_of(*pairs[0]))} under the paper's "
-                         f"stated optimizer ({', '.join(self.run_settings(record))}, run {record}) and under "
-                         f"{', '.join(self.run_settings(same_model))} (run {same_model})",
-                "label": "Figure 17", "shows": "the paper's stated optimizer, Adam at lr 0.1",
-                "series": self.curve_series(pairs), "majority": True}
-        for figure in figures.values():
-            figure["dropout"] = any(
-                self.hyperparameters_of(series["setting"], series["run"])["dropout_keep"] is not None
-                for series in figure["series"])
+            title = (f"Figure 17: {describe_run(self.hyperparameters_of(*pairs[0]))} under the paper's stated "
+                     f"optimizer ({', '.join(self.run_settings(record))}, run {record}) and under "
+                     f"{', '.join(self.run_settings(same_model))} (run {same_model})")
+            figures[f"fig17_{file_safe(record)}"] = self.curve_figure(
+                title, "Figure 17", "the paper's stated optimizer, Adam at lr 0.1", pairs, majority=True)
         return figures
 
     def curve_histories(self, curve: str) -> list[str]:
         """The history.csv of every seed a learning-curve figure draws, in series order."""
-        return [f"{self.results}/mlp/{series['setting']}/{series['run']}/seed{seed}/history.csv"
-                for series in self.curves[curve]["series"] for seed in series["seeds"]]
+        return [f"{self.results}/mlp/{series.setting}/{series.run}/seed{seed}/history.csv"
+                for series in self.curves[curve].series for seed in series.seeds]
 
     @property
     def comparable(self) -> bool:

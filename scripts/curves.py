@@ -11,21 +11,21 @@ def main(logger):
     figure = snakemake.params.figure
     paths = iter(snakemake.input.histories)
     colours = setting_colours(snakemake.params.all_settings)
-    settings = [series["setting"] for series in figure["series"]]
+    settings = [series.setting for series in figure.series]
     distinct = len(set(settings)) == len(settings)
     histories, series_colours = {}, {}
-    for series in figure["series"]:
-        label = series["setting"] if distinct else f"{series['setting']} {series['run']}"
-        histories[label] = [pd.read_csv(next(paths)) for _ in series["seeds"]]
-        series_colours[label] = colours[series["setting"]]
+    for series in figure.series:
+        label = series.setting if distinct else f"{series.setting} {series.run}"
+        histories[label] = [pd.read_csv(next(paths)) for _ in series.seeds]
+        series_colours[label] = colours[series.setting]
     majority = None
-    if figure["majority"]:
+    if figure.majority:
         valid = pd.read_csv(snakemake.input.class_counts).valid
         majority = float(valid.max() / valid.sum())
-    save_figure(snakemake.output.figure, learning_curves_figure(histories, figure["title"], series_colours,
-                                                                figure["dropout"], majority,
+    save_figure(snakemake.output.figure, learning_curves_figure(histories, figure.title, series_colours,
+                                                                figure.dropout, majority,
                                                                 snakemake.params.train_curve_sample))
-    logger.info("%s: %s", snakemake.output.figure, figure["title"])
+    logger.info("%s: %s", snakemake.output.figure, figure.title)
 
 
 run_stage(main, stage_logger("curves", snakemake.log[0], job_label(snakemake.wildcards)))

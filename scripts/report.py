@@ -40,7 +40,7 @@ def main(logger):
         reference=yaml.safe_load(Path(inputs.reference).read_text()), jobs=pd.read_csv(inputs.jobs),
         split=json.loads(Path(inputs.split_summary).read_text()), class_counts=pd.read_csv(inputs.class_counts),
         pca=json.loads(Path(inputs.pca_summary).read_text()), memory=pd.read_csv(inputs.memory),
-        baselines=baselines, histories=histories, context=dict(params.items()), predictions=predictions,
+        baselines=baselines, histories=histories, plan=params.report, predictions=predictions,
         labels=labels)
     claims_table, comparisons, agreement, hypotheses_table = prepare(report_inputs)
     for table, path in ((claims_table, snakemake.output.claims), (hypotheses_table, snakemake.output.hypotheses)):
@@ -60,9 +60,9 @@ def main(logger):
                              hypotheses_table)
     text = render_report(context)
     write_text(snakemake.output.report, text)
-    results = Path(snakemake.output.report).parent
-    write_text(snakemake.output.page, markdown_page(text, f"Reproduction report: {params.name}", images=results))
-    write_text(snakemake.output.verdicts, verdicts_fragment(render_report(context, "verdicts.md.j2"), params.name))
+    name, results = params.report.name, Path(snakemake.output.report).parent
+    write_text(snakemake.output.page, markdown_page(text, f"Reproduction report: {name}", images=results))
+    write_text(snakemake.output.verdicts, verdicts_fragment(render_report(context, "verdicts.md.j2"), name))
     # the counts the report states, in its words
     logger.info("%d of the paper's numbers set beside ours, %d claim and %d hypothesis verdicts",
                 context["n_findings"], context["n_verdicts"], len(hypotheses_table))

@@ -9,7 +9,13 @@ import pandas as pd
 import pytest
 
 from leanmlp.report.reproduction import claim_value_text
-from leanmlp.study.claims import EVERY_SETTING, Claim, Results, judge_claim, judge_claims
+from leanmlp.study import claims as study_claims
+from leanmlp.study.claims import EVERY_SETTING, Claim, Results, judge_claim
+
+
+def judge_claims(declarations, *args, **options):
+    """The claims of these declarations judged, parsed as the plan parses them."""
+    return study_claims.judge_claims([Claim.parse(d) for d in declarations], *args, **options)
 
 ROLES = {"plain": "h3x128", "best": "h3x128_reg", "wild": "h3x128_keep25"}
 GAP = {"id": "gap", "paper": "regularisation narrows the gap", "measure": "generalisation_gap",

@@ -18,10 +18,10 @@ from leanmlp.mining.random_control import RANDOM_CONTROL
 from leanmlp.mining.selection import method_slugs
 from leanmlp.plan import input_variants
 from leanmlp.report.comparisons import Comparison, expand_comparisons, judged_row, reference_value, table_columns
-from leanmlp.report.reproduction import ReportInputs, paper_comparisons
+from leanmlp.report.reproduction import ReportInputs, ReportPlan, paper_comparisons
 from leanmlp.report.sources import Names, RunMeasure, Source
 from leanmlp.report.tables import aggregate_seeds, paper_rows_table
-from leanmlp.study.claims import Results, judge_claims, seed_summary
+from leanmlp.study.claims import Claim, Results, judge_claims, seed_summary
 from leanmlp.study.matrix import job_hyperparameters, mlp_settings, plan_matrix
 
 TARGETS = method_slugs(yaml.safe_load((REPO / "config/demo.yaml").read_text())["mining"])
@@ -85,12 +85,12 @@ def report_inputs(experiments, reference):
     baselines = {name: {"model": name, "valid_acc": 0.5 + i / 100, "test_acc": 0.5, "fit_seconds": 1.0 + i,
                         "predictions": {"valid_final": (np.arange(IMAGES) % 100 >= 50 + i).astype(np.uint8)}}
                  for i, name in enumerate(BASELINES)}
-    context = {"comparisons": expand_comparisons(matrix.comparisons, reference, Names.of(matrix)),
-               "tables": matrix.tables, "roles": matrix.roles,
-               "run_settings": run_settings, "run_inputs": run_inputs, "data": {"stand_in": "digits"},
-               "claims": matrix.claims, "settings": mlp["default_settings"]}
+    plan = ReportPlan("t", {"stand_in": "digits"}, tuple(mlp["default_settings"]), matrix.roles,
+                      {run: tuple(settings) for run, settings in run_settings.items()}, run_inputs,
+                      comparisons=tuple(expand_comparisons(matrix.comparisons, reference, Names.of(matrix))),
+                      claims=tuple(Claim.parse(d) for d in matrix.claims))
     inputs = ReportInputs(reference, jobs, {"splits": splits}, None, {"n_components": 6,
-                          "explained_variance_ratio": [0.2] * 10}, memory, baselines, histories, context,
+                          "explained_variance_ratio": [0.2] * 10}, memory, baselines, histories, plan,
                           lambda *job: predictions.get(job), LABELS)
     return inputs, matrix, mlp
 
@@ -161,13 +161,13 @@ def test_renaming_every_run_grid_and_role_and_shuffling_every_list_changes_nothi
         original, changed = paper_comparisons(inputs), paper_comparisons(other_inputs)
         assert len(original) > 150
         assert canonical(changed, mapping) == canonical(original, {})
-        claims = judge_claims(matrix.claims, claim_results(inputs), matrix.roles, mlp["default_settings"])
-        other_claims = judge_claims(other_matrix.claims, claim_results(other_inputs), other_matrix.roles,
+        claims = judge_claims(inputs.plan.claims, claim_results(inputs), matrix.roles, mlp["default_settings"])
+        other_claims = judge_claims(other_inputs.plan.claims, claim_results(other_inputs), other_matrix.roles,
                                     mlp["default_settings"])
         assert (claims.verdict != "not run").sum() > 10  # the claims were judged, not all skipped
         assert canonical(other_claims.drop(columns="seeds"), mapping) == canonical(claims.drop(columns="seeds"), {})
         for table in ("table1", "table3", "table4"):
-            columns = table_columns(other_inputs.context["comparisons"], table)
+            columns = table_columns(other_inputs.plan.comparisons, table)
             rows = paper_rows_table(aggregate_seeds(other_inputs.jobs), other_matrix.tables[table],
                                     other_inputs.reference[table], mlp["default_settings"], columns)
             expected = paper_rows_table(aggregate_seeds(inputs.jobs), matrix.tables[table], reference[table],

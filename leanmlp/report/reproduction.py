@@ -7,7 +7,7 @@ in the template, the numbers and their judgement here.
 """
 
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,6 +21,7 @@ from leanmlp.nn.training import TRAIN_CURVE_SAMPLE
 from leanmlp.provenance import describe
 from leanmlp.report.comparisons import (
     ACCURACY_VERDICTS,
+    Comparison,
     ComparisonData,
     data_facts,
     evaluate_comparisons,
@@ -33,6 +34,7 @@ from leanmlp.study.claims import (
     FAMILY_ALPHA,
     NOT_COMPARABLE,
     SUPPORTED,
+    AnomalyFact,
     Claim,
     Results,
     interval_text,
@@ -106,6 +108,39 @@ def comparisons_markdown(table: pd.DataFrame) -> str:
     return markdown_table(shown)
 
 
+@dataclass(frozen=True)
+class ReportPlan:
+    """What the plan declares for the report, parsed: the run's name and data, the optimizer
+    settings the tables compare, {role: run}, every run's settings, seeds and training input,
+    the comparisons, claims and hypotheses, and the scale it ran at."""
+
+    name: str
+    data: Mapping
+    settings: tuple[str, ...]
+    roles: Mapping[str, str]
+    run_settings: Mapping[str, tuple[str, ...]]
+    run_inputs: Mapping[str, str]
+    run_seeds: Mapping[str, tuple[int, ...]] = field(default_factory=dict)
+    comparisons: tuple[Comparison, ...] = ()
+    claims: tuple[Claim, ...] = ()
+    hypotheses: tuple[Claim, ...] = ()
+    record_settings: tuple[str, ...] = ()  # the settings the record run (Adam at lr 0.1) trains under
+    comparable: bool = True  # whether the data is the paper's task
+    seeds: tuple[int, ...] = (0,)  # the config's mlp.seeds
+    epochs: int = PAPER_EPOCHS
+    train_curve_sample: int = TRAIN_CURVE_SAMPLE
+    quick: Mapping | None = None
+
+    @property
+    def names(self) -> dict[str, str]:
+        """{role or run: run}: what a hypothesis may name."""
+        return {**{run: run for run in self.run_settings}, **self.roles}
+
+    @property
+    def stand_in(self) -> bool:
+        return bool(self.data.get("stand_in"))
+
+
 @dataclass
 class ReportInputs:
     """What the report is made of, read by the stage script.
@@ -113,10 +148,8 @@ class ReportInputs:
     reference : config/paper_reference.yaml; jobs : per-seed results; split, pca : the data and
     PCA summaries; class_counts, memory : their tables; baselines : {model: result};
     histories : {(setting, run): [history DataFrame per seed]} of the runs comparisons read an
-    epoch of; context : the rule's params as a dict (name, data, quick, seeds, run_seeds,
-    epochs, settings, roles, claims, comparisons, tables, run_settings, run_inputs,
-    record_settings); predictions : (setting, run, seed) -> that job's per-image predictions;
-    labels : {split: labels} of the images they score
+    epoch of; plan : the plan's declarations for the report; predictions : (setting, run, seed)
+    -> that job's per-image predictions; labels : {split: labels} of the images they score
     """
 
     reference: dict
@@ -127,7 +160,7 @@ class ReportInputs:
     memory: pd.DataFrame
     baselines: dict
     histories: dict
-    context: dict
+    plan: ReportPlan
     predictions: Callable = lambda *job: None
     labels: dict = field(default_factory=dict)
 
@@ -135,11 +168,11 @@ class ReportInputs:
 def paper_comparisons(inputs: ReportInputs, facts: dict | None = None) -> pd.DataFrame:
     """Every declared comparison evaluated: the paper's numbers beside ours. facts : the
     inputs' ``data_facts``, when the caller has them already."""
-    ctx = inputs.context
-    data = ComparisonData(inputs.jobs, ctx["run_settings"], inputs.histories, inputs.baselines,
-                          facts or data_facts(inputs.split, inputs.pca, inputs.memory), ctx["run_inputs"], ctx["roles"],
-                          bool(ctx["data"].get("stand_in")), ctx.get("comparable", True))
-    return evaluate_comparisons(ctx["comparisons"], data)
+    plan = inputs.plan
+    data = ComparisonData(inputs.jobs, plan.run_settings, inputs.histories, inputs.baselines,
+                          facts or data_facts(inputs.split, inputs.pca, inputs.memory), plan.run_inputs, plan.roles,
+                          plan.stand_in, plan.comparable)
+    return evaluate_comparisons(plan.comparisons, data)
 
 
 def shared_accuracies(comparisons: pd.DataFrame) -> pd.DataFrame:
@@ -214,16 +247,16 @@ def record_runs(inputs: ReportInputs, majority_share: float, chance: float) -> d
     the most common class, chance, and the same model under the other settings: {run,
     majority_share, chance, records: [{setting, valid, state}], same_model: [{setting, valid}],
     failed_everywhere, seeds}; None without a record role."""
-    ctx = inputs.context
-    run = ctx["roles"].get("record")
+    plan = inputs.plan
+    run = plan.roles.get("record")
     if run is None:
         return None
     results = SeedResults(inputs.jobs)
-    same_model = [{"setting": setting, "valid": results.summary(setting, ctx["roles"]["best_raw"], "final_valid_acc")}
-                  for setting in ctx["settings"]]
+    same_model = [{"setting": setting, "valid": results.summary(setting, plan.roles["best_raw"], "final_valid_acc")}
+                  for setting in plan.settings]
     elsewhere = max((same["valid"]["mean"] for same in same_model if same["valid"]["n"]), default=math.nan)
     records = []
-    for setting in ctx["record_settings"]:
+    for setting in plan.record_settings:
         valid = results.summary(setting, run, "final_valid_acc")
         state = learning_state(valid["mean"], majority_share, elsewhere) if valid["n"] else None
         records.append({"setting": setting, "valid": valid, "state": state})
@@ -248,20 +281,19 @@ def claim_value_text(row: Mapping, claim: Claim) -> str:
                          digits=1 if claim.measure in COUNTED else 4)
 
 
-def parsed(declarations: list[dict]) -> dict[str, Claim]:
-    return {declaration["id"]: Claim.parse(declaration) for declaration in declarations}
+def by_id(claims: Iterable[Claim]) -> dict[str, Claim]:
+    return {claim.id: claim for claim in claims}
 
 
-def fact_text(fact: Mapping, inputs: ReportInputs, data: Mapping) -> str:
+def fact_text(fact: AnomalyFact, inputs: ReportInputs, data: Mapping) -> str:
     """One fact an anomaly names, from this run: a fact of the data as it is, or a measure's
     mean over seeds under each setting of its run ('0.6912 under `sgd_lr0.1`, ...; 3 seeds each')."""
-    if "fact" in fact:
-        value = data[fact["fact"]]
+    if fact.fact is not None:
+        value = data[fact.fact]
         return f"{value:,}" if isinstance(value, int) else str(value)
-    ctx = inputs.context
-    run = {**{run: run for run in ctx["run_settings"]}, **ctx["roles"]}[fact["of"]]
-    measure, results, parts, seeds = fact["measure"], SeedResults(inputs.jobs), [], set()
-    for setting in fact.get("settings") or ctx["run_settings"][run]:
+    run = inputs.plan.names[fact.of]
+    measure, results, parts, seeds = fact.measure, SeedResults(inputs.jobs), [], set()
+    for setting in fact.settings or inputs.plan.run_settings[run]:
         summary = results.summary(setting, run, measure)
         seeds.add(summary["runs"])
         if not summary["runs"]:
@@ -279,11 +311,10 @@ def fact_text(fact: Mapping, inputs: ReportInputs, data: Mapping) -> str:
     return ", ".join(parts) + f" ({n} seed{'s' if n != 1 else ''}{' each' if len(parts) > 1 else ''})"
 
 
-def anomaly_text(declaration: Mapping, inputs: ReportInputs, data: Mapping) -> str:
+def anomaly_text(hypothesis: Claim, inputs: ReportInputs, data: Mapping) -> str:
     """A hypothesis's anomaly with each {name} filled from this run's data (its ``facts``), so
     the words hold for whatever data the run is on. data : ``data_facts`` of the inputs."""
-    return declaration["anomaly"].format(**{name: fact_text(fact, inputs, data)
-                                            for name, fact in declaration.get("facts", {}).items()})
+    return hypothesis.anomaly.format(**{name: fact_text(fact, inputs, data) for name, fact in hypothesis.facts.items()})
 
 
 def judged_claims(claims_table: pd.DataFrame, by_id: dict[str, Claim],
@@ -384,23 +415,22 @@ def report_context(inputs: ReportInputs, claims_table: pd.DataFrame, comparisons
                    hypotheses_table: pd.DataFrame | None = None) -> dict:
     """Everything ``templates/report.md.j2`` says. header : {written, provenance, machine};
     appendix : {tables: [{title, markdown}], figures: [file names], timing: DataFrame}."""
-    ctx = inputs.context
+    plan = inputs.plan
     counts = inputs.class_counts
     setup = comparisons[comparisons.kind == "setup"]
     findings = comparisons[comparisons.kind != "setup"]
     sizes = inputs.split["splits"]
-    claims = parsed(ctx["claims"])
+    claims = by_id(plan.claims)
     data = data_facts(inputs.split, inputs.pca, inputs.memory)
-    chance = against_chance(claims_table, claims, ctx["roles"], ctx["run_inputs"]) if len(claims_table) \
+    chance = against_chance(claims_table, claims, plan.roles, plan.run_inputs) if len(claims_table) \
         else claims_table
     return {
-        "name": ctx["name"], "written": header["written"], "code": describe(portable(header["provenance"])),
-        "machine": header["machine"], "data": ctx["data"],
+        "name": plan.name, "written": header["written"], "code": describe(portable(header["provenance"])),
+        "machine": header["machine"], "data": plan.data,
         "split_sizes": {name: sizes[name]["n_samples"] for name in ("train", "valid", "test")},
-        "quick": ctx.get("quick"), "comparable": ctx.get("comparable", True),
-        "train_curve_sample": ctx.get("train_curve_sample", TRAIN_CURVE_SAMPLE),
-        "epochs": ctx["epochs"], "paper_epochs": PAPER_EPOCHS,
-        "seed_groups": seed_groups(ctx["run_seeds"]), "config_seeds": ctx["seeds"],
+        "quick": plan.quick, "comparable": plan.comparable, "train_curve_sample": plan.train_curve_sample,
+        "epochs": plan.epochs, "paper_epochs": PAPER_EPOCHS,
+        "seed_groups": seed_groups(plan.run_seeds), "config_seeds": list(plan.seeds),
         "supported": int((claims_table.verdict == SUPPORTED).sum()) if len(claims_table) else 0,
         "n_verdicts": len(claims_table),
         "not_comparable": int((claims_table.verdict == NOT_COMPARABLE).sum()) if len(claims_table) else 0,
@@ -412,8 +442,8 @@ def report_context(inputs: ReportInputs, claims_table: pd.DataFrame, comparisons
         "record": record_runs(inputs, counts.valid.max() / counts.valid.sum(), 1 / len(counts)),
         "claims": judged_claims(claims_table, claims) if len(claims_table) else [],
         "against_chance": claims_overview(chance, claims) if len(chance) else None,
-        "hypotheses": judged_claims(hypotheses_table, parsed(ctx.get("hypotheses", [])),
-                                    {h["id"]: anomaly_text(h, inputs, data) for h in ctx.get("hypotheses", [])})
+        "hypotheses": judged_claims(hypotheses_table, by_id(plan.hypotheses),
+                                    {h.id: anomaly_text(h, inputs, data) for h in plan.hypotheses})
         if hypotheses_table is not None and len(hypotheses_table) else [],
         "hypothesis_family": family_summary(hypotheses_table),
         "train_column": train_column(findings),
@@ -438,17 +468,12 @@ def render_report(context: dict, template: str = "report.md.j2") -> str:
 
 def prepare(inputs: ReportInputs) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """The judged claims, the comparisons, the per-setting agreement and the judged hypotheses."""
-    ctx = inputs.context
+    plan = inputs.plan
     facts = data_facts(inputs.split, inputs.pca, inputs.memory)
     results = Results(inputs.jobs, inputs.predictions, inputs.labels, inputs.baselines,
-                      run_facts(facts, ctx["run_inputs"]))
-    comparable = ctx.get("comparable", True)
-    claims_table = judge_claims(ctx["claims"], results, ctx["roles"], ctx["settings"], comparable=comparable)
-    names = {**{run: run for run in ctx["run_settings"]}, **ctx["roles"]}
-    # a hypothesis is judged under the settings it names, else under every setting of its run
-    hypotheses = [{**h, "settings": h.get("settings", ctx["run_settings"][names[h["of"]]])}
-                  for h in ctx.get("hypotheses", [])]
-    hypotheses_table = judge_claims(hypotheses, results, names, ctx["settings"], comparable=comparable)
+                      run_facts(facts, plan.run_inputs))
+    claims_table = judge_claims(plan.claims, results, plan.roles, plan.settings, comparable=plan.comparable)
+    hypotheses_table = judge_claims(plan.hypotheses, results, plan.names, plan.settings, comparable=plan.comparable)
     comparisons = paper_comparisons(inputs, facts)
     agreement = setting_agreement(comparisons)
     return claims_table, comparisons, agreement, hypotheses_table

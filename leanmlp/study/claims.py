@@ -138,6 +138,23 @@ class Threshold:
 
 
 @dataclass(frozen=True)
+class AnomalyFact:
+    """A number an anomaly's words name, measured on the run: a measure's mean over the seeds
+    of a role or run (under its settings, or these), or a fact of the data."""
+
+    measure: str | None = None
+    of: str | None = None
+    settings: tuple[str, ...] | None = None
+    fact: str | None = None
+
+    @classmethod
+    def parse(cls, declaration: Mapping) -> "AnomalyFact":
+        settings = declaration.get("settings")
+        return cls(declaration.get("measure"), declaration.get("of"), tuple(settings) if settings else None,
+                   declaration.get("fact"))
+
+
+@dataclass(frozen=True)
 class Claim:
     """One declared claim or hypothesis, parsed once. ``other`` is the role compared with
     (minus or relative_to); ``baseline`` a scikit-learn model's name or 'best'."""
@@ -157,6 +174,7 @@ class Claim:
     settings: tuple[str, ...] | None = None
     anomaly: str | None = None
     exploratory: bool = False
+    facts: Mapping[str, AnomalyFact] = field(default_factory=dict)  # a hypothesis: what its anomaly names
 
     @classmethod
     def parse(cls, declaration: Mapping) -> "Claim":
@@ -171,7 +189,8 @@ class Claim:
                    relative="relative_to" in declaration, paired=declaration.get("pairing") == "paired",
                    baseline=baseline[0], baseline_key=baseline[1],
                    settings=tuple(settings) if settings else None, anomaly=declaration.get("anomaly"),
-                   exploratory=declaration.get("exploratory", False))
+                   exploratory=declaration.get("exploratory", False),
+                   facts={name: AnomalyFact.parse(fact) for name, fact in declaration.get("facts", {}).items()})
 
     @property
     def compared(self) -> bool:
@@ -520,7 +539,7 @@ RESULT_COLUMNS = ["id", "setting", "paper", "quantity", "threshold", "seeds", "n
                   "p_value", "test_level", "level", "verdict"]
 
 
-def judge_claims(declarations: list[dict], results: Results, roles: Mapping[str, str], settings: list[str],
+def judge_claims(claims: Iterable[Claim], results: Results, roles: Mapping[str, str], settings: list[str],
                  alpha: float = FAMILY_ALPHA, comparable: bool = True) -> pd.DataFrame:
     """Every claim under its settings (its own, else ``settings``; a fact claim once, for every
     setting), as a DataFrame in the declared order: the tested verdicts of the list are one
@@ -528,7 +547,6 @@ def judge_claims(declarations: list[dict], results: Results, roles: Mapping[str,
     roles : {name: run} of every name the claims use (roles, and runs for hypotheses);
     comparable : whether the data is the paper's task; on another, a claim against a figure the
     paper measured (a `within` a non-zero number) is shown with its 95% interval, not judged"""
-    claims = [Claim.parse(declaration) for declaration in declarations]
     judged = [(claim, judge_claim(claim, results, roles, setting)) for claim in claims
               for setting in ([EVERY_SETTING] if claim.fact else claim.settings or settings)]
     # on another task than the paper's, a claim against the paper's own figure is shown, not judged

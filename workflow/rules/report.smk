@@ -62,7 +62,7 @@ rule curves:
     input:
         histories=get_curve_histories,
         class_counts=lambda wildcards: (
-            rules.split_summary.output.class_counts if PLAN.curves[wildcards.curve]["majority"] else []
+            rules.split_summary.output.class_counts if PLAN.curves[wildcards.curve].majority else []
         ),
     output:
         figure=report(
@@ -70,8 +70,8 @@ rule curves:
             caption="../report/curves.rst",
             category="4. Learning curves",
             labels=lambda wildcards: {
-                "figure": PLAN.curves[wildcards.curve]["label"],
-                "model": PLAN.curves[wildcards.curve]["shows"],
+                "figure": PLAN.curves[wildcards.curve].label,
+                "model": PLAN.curves[wildcards.curve].shows,
             },
         ),
     log:
@@ -223,24 +223,9 @@ rule report:
         "../envs/leanmlp.yaml"
     params:
         code=script_code("report"),
-        name=PLAN.config["name"],
-        data=PLAN.data,
-        comparable=PLAN.comparable,
-        train_curve_sample=PLAN.train_curve_sample,
-        quick=PLAN.config.get("quick"),
-        seeds=PLAN.mlp["seeds"],
-        run_seeds=PLAN.matrix.seeds,
-        epochs=PLAN.mlp["defaults"]["epochs"],
-        settings=PLAN.settings,
-        roles=PLAN.roles,
-        claims=PLAN.matrix.claims,
-        hypotheses=PLAN.matrix.hypotheses,
-        comparisons=PLAN.comparisons,
-        tables=PLAN.matrix.tables,
-        run_settings={run: PLAN.run_settings(run) for run in PLAN.runs},
-        run_inputs=PLAN.run_inputs,
+        # everything the plan declares for the report, parsed (leanmlp.report.reproduction.ReportPlan)
+        report=PLAN.report_plan,
         histories=PLAN.histories,
-        record_settings=PLAN.run_settings(PLAN.record_run) if PLAN.record_run else [],
         benchmarks=f"{PLAN.results}/benchmarks",
         prediction_jobs=PLAN.job_keys(),
     script:
