@@ -42,6 +42,16 @@ def test_roles_resolve_to_runs_and_bring_their_seeds():
                 assert len(matrix.seeds[matrix.roles[claim[key]]]) >= 3, claim["id"]
 
 
+def test_a_role_takes_the_files_role_seeds_unless_it_names_its_own():
+    experiments = paper_experiments()
+    experiments["role_seeds"] = [3, 4]
+    matrix = plan(experiments)
+    assert matrix.seeds["h3x128"] == [3, 4]  # plain: no seeds of its own
+    assert matrix.seeds[matrix.roles["record"]] == [0]  # its own
+    del experiments["role_seeds"]
+    assert plan(experiments, seeds=(7,)).seeds["h3x128"] == [7]  # neither: the config's
+
+
 def shuffled(mapping, rng):
     items = list(mapping.items())
     rng.shuffle(items)

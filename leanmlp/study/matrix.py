@@ -287,14 +287,15 @@ def plan_matrix(experiments: dict, mlp: dict, mining_targets: dict[str, list[str
 
 def resolve_roles(experiments: dict, runs: dict, mining_targets: dict[str, list[str]],
                   config_seeds: list[int]) -> tuple[dict[str, str], dict[str, list[int]]]:
-    """({role: run}, {run: seeds}): a run's own seeds, else those its roles ask for, else the
-    config's."""
+    """({role: run}, {run: seeds}): a run's own seeds, else those its roles ask for (their own,
+    else the file's ``role_seeds``), else the config's."""
     roles, seeds = {}, {name: list(run["seeds"]) for name, run in runs.items() if "seeds" in run}
     role_seeds = {}
     for role, spec in experiments.get("roles", {}).items():
         roles[role] = resolve_run(f"experiments roles.{role}", spec, runs, mining_targets)
-        if "seeds" in spec:
-            role_seeds.setdefault(roles[role], set()).update(spec["seeds"])
+        asked = spec.get("seeds", experiments.get("role_seeds"))
+        if asked is not None:
+            role_seeds.setdefault(roles[role], set()).update(asked)
     for run, extra in role_seeds.items():
         seeds.setdefault(run, sorted(extra))
     for name in runs:
