@@ -162,3 +162,15 @@ def test_a_table_row_on_a_target_the_config_lacks_stays_in_the_table_not_run():
     assert matrix.tables["table3"][3] == "table3_mean_distance-input~mean_distance.total89300"
     assert matrix.tables["table3"][4] is None and matrix.tables["table3"][6] is None
     assert None not in matrix.figure16
+
+
+def test_a_grid_point_is_named_by_its_values_not_by_how_its_name_spells_a_number():
+    experiments = paper_experiments()
+    experiments["roles"]["by_name"] = {"run": "table1_l1-l1~1e-05"}  # the old spelling still reads
+    experiments["roles"]["by_value"] = {"grid": "table1_l1", "at": {"l1": 0.00001}}
+    matrix = plan(experiments)
+    assert matrix.roles["by_value"] == matrix.roles["by_name"] == "table1_l1-l1~1e-05"
+    experiments["roles"]["by_value"]["at"] = {"l1": 3.0e-5}
+    with pytest.raises(ConfigError, match=r"roles.by_value: grid 'table1_l1' has no point at \{'l1': 3e-05\} "
+                                          r"\(its points: table1_l1-l1~0.0001, table1_l1-l1~1e-05\)"):
+        plan(experiments)

@@ -159,9 +159,17 @@ def input_target(where: str, text: str, mining_targets: dict[str, list[str]]) ->
 
 
 def resolve_run(where: str, spec: str | dict, runs: dict[str, dict], mining_targets: dict[str, list[str]]) -> str:
-    """The run a declaration names: a run's name, ``{run: NAME}``, or ``{model_of: NAME,
-    input: METHOD/#N or METHOD/SLUG}`` for the run that trains NAME's model on that target of a
-    pruning method."""
+    """The run a declaration names: a run's name, ``{run: NAME}``, ``{grid: GRID, at: {key:
+    value}}`` for a grid's point by its values (whatever spelling its name gives a number), or
+    ``{model_of: NAME, input: METHOD/#N or METHOD/SLUG}`` for the run that trains NAME's model on
+    that target of a pruning method."""
+    if isinstance(spec, dict) and "grid" in spec:
+        name = grid_run_name(spec["grid"], spec["at"])
+        if name not in runs:
+            points = [run for run in runs if run.startswith(f"{spec['grid']}-")]
+            raise ConfigError(f"{where}: grid {spec['grid']!r} has no point at {spec['at']}"
+                              + (f" (its points: {', '.join(points)})" if points else " (no such grid)"))
+        return name
     if isinstance(spec, str) or "run" in spec:
         name = spec if isinstance(spec, str) else spec["run"]
         if name not in runs:
