@@ -21,14 +21,14 @@ from leanmlp.mining.random_control import RANDOM_CONTROL, draw_method
 from leanmlp.mining.selection import controllers, method_slugs, method_targets
 from leanmlp.nn.fitting import describe_run
 from leanmlp.nn.training import TRAIN_CURVE_SAMPLE
-from leanmlp.report.comparisons import expand_comparisons, history_runs
+from leanmlp.report.comparisons import Comparison, expand_comparisons, history_runs
 from leanmlp.report.figures import CurveFigure, CurveSeries
 from leanmlp.report.reproduction import ReportPlan
 from leanmlp.report.sources import Names
 from leanmlp.study.claims import Claim
 from leanmlp.study.configuration import baseline_models, yaml_error_line
 from leanmlp.study.declarations import check_judged, check_settings
-from leanmlp.study.matrix import job_hyperparameters, job_subfolder, mlp_settings, plan_matrix_of, variant_runs
+from leanmlp.study.matrix import Matrix, job_hyperparameters, job_subfolder, mlp_settings, plan_matrix_of, variant_runs
 
 REFERENCE_FILE = "config/paper_reference.yaml"
 # The figures the pipeline draws itself, beside the paper's 1-11 the experiments file declares.
@@ -118,13 +118,39 @@ def input_variants(mining: dict) -> list[str]:
 
 @dataclass
 class Plan:
-    """One config's plan. See ``build_plan``."""
+    """One config's plan. See ``build_plan``. The fields after ``notes`` are computed from the
+    others once, when the plan is made."""
 
     config: dict  # the effective config (quick mode applied)
     experiments_file: str
-    matrix: object  # study.matrix.Matrix
+    matrix: Matrix
     mlp: dict  # the config's mlp section with the experiments file's settings and defaults
     notes: list = field(default_factory=list)  # what the terminal should be told once
+    reference: dict | None = None  # config/paper_reference.yaml, read by the caller (else from here)
+    results: str = field(init=False)  # the run's results folder
+    data: dict = field(init=False)
+    source_kind: str = field(init=False)  # url, digits, zip or directory
+    mining: dict = field(init=False)
+    slugs: dict[str, list[str]] = field(init=False)  # {selection method: its target slugs}
+    targets: dict = field(init=False)
+    input_variants: list[str] = field(init=False)
+    baselines: dict = field(init=False)
+    baseline_models: list[str] = field(init=False)
+    runs: dict[str, dict] = field(init=False)
+    roles: dict[str, str] = field(init=False)
+    settings: list[str] = field(init=False)  # the default settings, which the tables compare
+    record_run: str | None = field(init=False)  # the paper's stated optimizer's run, if declared
+    jobs: list[tuple[str, str]] = field(init=False)  # every (setting, run), trained once per seed
+    run_inputs: dict[str, str] = field(init=False)
+    draws: dict[str, list[int]] = field(init=False)  # the random control's draws per variant
+    el2n_scoring: dict = field(init=False)
+    selection_runs: dict = field(init=False)
+    selection_jobs: list[tuple[str, str]] = field(init=False)
+    comparisons: list[Comparison] = field(init=False)
+    histories: list[dict] = field(init=False)
+    claims: tuple[Claim, ...] = field(init=False)
+    hypotheses: tuple[Claim, ...] = field(init=False)
+    curves: dict[str, CurveFigure] = field(init=False)
 
     def __post_init__(self):
         """Everything the rules read more than once, computed here once."""
@@ -153,8 +179,9 @@ class Plan:
         self.selection_jobs = [(setting, run) for setting, run in self.jobs
                                if run in self.selection_runs or run == self.matrix.figure18]
         try:
-            self.comparisons = expand_comparisons(
-                self.matrix.comparisons, yaml.safe_load(Path(REFERENCE_FILE).read_text()), Names.of(self.matrix))
+            reference = self.reference if self.reference is not None else \
+                yaml.safe_load(Path(REFERENCE_FILE).read_text())
+            self.comparisons = expand_comparisons(self.matrix.comparisons, reference, Names.of(self.matrix))
         except ConfigError as e:
             raise ConfigError(f"{self.experiments_file}: {e}") from None
         self.histories = self.compared_histories()
@@ -493,10 +520,11 @@ def load_experiments(config: dict) -> tuple[str, dict]:
     return path, experiments
 
 
-def build_plan(config: dict, experiments_file: str, experiments: dict) -> Plan:
+def build_plan(config: dict, experiments_file: str, experiments: dict, reference: dict | None = None) -> Plan:
     """The plan of a validated config and experiments file (see ``Plan``). Raises ConfigError
     for what only the whole plan reveals: a run the matrix cannot build, a comparison naming
-    what does not exist."""
+    what does not exist. reference : the paper's numbers (config/paper_reference.yaml), else
+    read from the working directory."""
     mlp = {**config["mlp"], **mlp_settings(experiments, config["mlp"])}
     quick = config.get("quick")
     if quick:
@@ -512,4 +540,4 @@ def build_plan(config: dict, experiments_file: str, experiments: dict) -> Plan:
         notes.append(f"quick mode: {plural(quick['epochs'], 'epoch')} per run"
                      + (f", only its first {plural(seeds, 'seed')}" if seeds else "")
                      + f", baselines on {quick['baseline_train_size']} images; results in results/{config['name']}")
-    return Plan(config, experiments_file, matrix, mlp, notes)
+    return Plan(config, experiments_file, matrix, mlp, notes, reference)

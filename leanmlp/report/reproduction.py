@@ -43,6 +43,7 @@ from leanmlp.study.claims import (
     seed_summary,
     verdict_text,
 )
+from leanmlp.study.matrix import Matrix
 
 PAPER_EPOCHS = 100
 TEMPLATES = Path(__file__).parent / "templates"
@@ -134,7 +135,7 @@ class ReportPlan:
     @property
     def names(self) -> dict[str, str]:
         """{role or run: run}: what a hypothesis may name."""
-        return {**{run: run for run in self.run_settings}, **self.roles}
+        return Matrix.names_of(self.run_settings, self.roles)
 
     @property
     def stand_in(self) -> bool:

@@ -121,14 +121,14 @@ class Matrix:
 
     def names(self) -> dict[str, str]:
         """{role or run: run}: what a claim or a hypothesis may name."""
-        return {**{run: run for run in self.runs}, **self.roles}
+        return self.names_of(self.runs, self.roles)
+
+    @staticmethod
+    def names_of(runs: Iterable[str], roles: dict[str, str]) -> dict[str, str]:
+        return {**{run: run for run in runs}, **roles}
 
     def settings_of(self, run: str, default_settings: list[str]) -> list[str]:
         return self.runs[run].get("settings", default_settings)
-
-    def run_of(self, name: str) -> str:
-        """A role's run, or a run by its own name."""
-        return self.roles.get(name, name)
 
 
 # The experiments file's tables of runs, by the paper's table they fill.
@@ -330,7 +330,7 @@ def figure16_runs(experiments: dict, runs: dict, roles: dict[str, str], tables: 
 def check_claim_names(claims: list[dict], hypotheses: list[dict], runs: dict, roles: dict[str, str], mlp: dict) -> None:
     """Every name a claim or hypothesis uses exists (a claim names roles, a hypothesis roles or
     runs), its pairing holds, its settings are its run's, and every id is used once."""
-    names = {**{run: run for run in runs}, **roles}
+    names = Matrix.names_of(runs, roles)
     for kind, judged, known in (("claim", claims, roles), ("hypothesis", hypotheses, names)):
         for item in judged:
             for key in ("of", "minus", "relative_to"):

@@ -4,6 +4,8 @@ import sys
 import warnings
 from pathlib import Path
 
+import yaml
+
 # The workflow runs the leanmlp beside it, whatever else the environment holds: the Snakefile
 # imports it from here, and every stage script (a subprocess) finds it first on PYTHONPATH.
 WORKFLOW_ROOT = Path(workflow.basedir).resolve()
@@ -60,7 +62,9 @@ def read_plan():
         check_config(config)
         experiments_file, experiments = load_experiments(config)
         validated(experiments, "../schemas/experiments.schema.yaml", experiments_file)
-        plan = build_plan(config, experiments_file, experiments)
+        # the paper's numbers, from beside this workflow whatever the working directory
+        reference = yaml.safe_load((WORKFLOW_ROOT / REFERENCE_FILE).read_text())
+        plan = build_plan(config, experiments_file, experiments, reference)
     except ConfigError as e:
         raise WorkflowError(f"invalid configuration: {e}")
     notes = [*plan.notes, config_change_note(f"{plan.results}/config.yaml", plan.config)]
