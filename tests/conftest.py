@@ -12,6 +12,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+import yaml
 
 from leanmlp.data.emnist import emnist_file_names
 from leanmlp.data.idx import encode_idx
@@ -181,3 +182,20 @@ class WorkflowCopy:
 @pytest.fixture
 def workflow_dir(tmp_path):
     return WorkflowCopy(tmp_path)
+
+
+def planned_training_jobs(configfile):
+    """How many training jobs the workflow plans for a config of this repository: every
+    (setting, run) once per seed of its run, counted from the plan itself."""
+    from snakemake.utils import validate
+
+    from leanmlp.plan import build_plan
+
+    config = yaml.safe_load((REPO / configfile).read_text())
+    validate(config, str(REPO / "workflow/schemas/config.schema.yaml"))
+    experiments = yaml.safe_load((REPO / config["mlp"]["experiments"]).read_text())
+    validate(experiments, str(REPO / "workflow/schemas/experiments.schema.yaml"))
+    reference = yaml.safe_load((REPO / "config/paper_reference.yaml").read_text())
+    plan = build_plan(config, config["mlp"]["experiments"], experiments, reference)
+    return sum(len(plan.matrix.seeds[run]) for _, run in plan.jobs)
+

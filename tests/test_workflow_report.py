@@ -12,16 +12,15 @@ import numpy as np
 import pandas as pd
 import pytest
 import yaml
-from conftest import REPO, WorkflowCopy
+from conftest import REPO, WorkflowCopy, planned_training_jobs
 from matplotlib.image import imread
 
 from leanmlp.study.paired import crossed_estimate
 
 pytestmark = pytest.mark.workflow
 
-# the paper's matrix: every (setting, run) once, two more seeds for every selected set and each other
-# claim role under both default settings, and the hypotheses' own seeds
-TRAINING_JOBS = 222
+# the paper's matrix as the demo plans it: every (setting, run) once per seed of its run
+TRAINING_JOBS = planned_training_jobs("config/demo.yaml")
 
 
 def demo_config(folder, **mlp_changes):
@@ -142,10 +141,10 @@ def test_paper_config_plans_the_whole_matrix(workflow_dir):
     selected_sets = 6 + 4 + 5 + 6  # mean distance, RMSE, EL2N, random (the mean-distance targets)
     own = {name: run for name, run in experiments["runs"].items() if "settings" in run}
     shared = len(experiments["runs"]) - len(own) + table1_points + selected_sets  # under both default settings
-    claim_roles = [role for role, spec in experiments["roles"].items() if len(spec.get("seeds", [0])) == 3]
-    assert len(claim_roles) == 16
-    other_claim_roles = [role for role in claim_roles if "input" not in experiments["roles"][role]]
-    assert len(other_claim_roles) == 10  # the 6 others train on a selected set: already 3 seeds
+    role_seeds = {role: spec.get("seeds", experiments["role_seeds"]) for role, spec in experiments["roles"].items()}
+    other_claim_roles = [role for role, spec in experiments["roles"].items()
+                         if len(role_seeds[role]) == 3 and "input" not in spec]
+    assert len(other_claim_roles) == 10  # the others train on a selected set, whose runs have 3 seeds already
     own_jobs = sum(len(run["settings"]) * len(run.get("seeds", [0])) for run in own.values())
     expected = 2 * shared + own_jobs + 2 * 2 * (selected_sets + len(other_claim_roles))
     assert int(jobs["train_mlp"]) == expected == TRAINING_JOBS

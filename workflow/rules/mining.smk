@@ -73,7 +73,7 @@ rule pca_figure:
 
 rule mean_distance:
     input:
-        train=f"{PLAN.results}/data/train.npz",
+        train=rules.split.output.train,
     output:
         scores=f"{PLAN.results}/mining/mean_distance/scores.npz",
     log:
@@ -93,7 +93,7 @@ rule mean_distance:
 
 rule rmse:
     input:
-        train=f"{PLAN.results}/data/train.npz",
+        train=rules.split.output.train,
         after=f"{PLAN.results}/mining/mean_distance/kept/{target_slug(PLAN.mining['rmse']['after'])}.npz",
         pca_train=rules.pca.output.train,
     output:
@@ -162,7 +162,7 @@ rule el2n:
 
 rule random_subset:
     input:
-        train=f"{PLAN.results}/data/train.npz",
+        train=rules.split.output.train,
         quotas=get_quota_file,
     output:
         kept=f"{PLAN.results}/mining/{RANDOM_CONTROL}/draw{{draw}}/kept/{{target}}.npz",
@@ -189,7 +189,7 @@ rule random_subset:
 
 rule prune:
     input:
-        train=f"{PLAN.results}/data/train.npz",
+        train=rules.split.output.train,
         scores=f"{PLAN.results}/mining/{{method}}/scores.npz",
     output:
         kept=f"{PLAN.results}/mining/{{method}}/kept/{{target}}.npz",
@@ -214,7 +214,7 @@ rule prune:
 
 rule pruning_summary:
     input:
-        train=f"{PLAN.results}/data/train.npz",
+        train=rules.split.output.train,
         scores=f"{PLAN.results}/mining/{{method}}/scores.npz",
         kept=get_kept_files,
     output:
@@ -240,7 +240,7 @@ rule pruning_summary:
 
 rule class_extremes:
     input:
-        train=f"{PLAN.results}/data/train.npz",
+        train=rules.split.output.train,
         scores=rules.mean_distance.output.scores,
     output:
         figure=report(
@@ -265,7 +265,7 @@ rule class_extremes:
 
 rule score_figure:
     input:
-        train=f"{PLAN.results}/data/train.npz",
+        train=rules.split.output.train,
         scores=lambda wildcards: f"{PLAN.results}/mining/{SCORE_FIGURES[wildcards.figure]['method']}/scores.npz",
         kept=get_score_figure_kept_files,
     output:
