@@ -184,9 +184,8 @@ def workflow_dir(tmp_path):
     return WorkflowCopy(tmp_path)
 
 
-def planned_training_jobs(configfile):
-    """How many training jobs the workflow plans for a config of this repository: every
-    (setting, run) once per seed of its run, counted from the plan itself."""
+def planned(configfile):
+    """The plan the workflow makes of a config of this repository (leanmlp.plan.Plan)."""
     from snakemake.utils import validate
 
     from leanmlp.plan import build_plan
@@ -196,6 +195,11 @@ def planned_training_jobs(configfile):
     experiments = yaml.safe_load((REPO / config["mlp"]["experiments"]).read_text())
     validate(experiments, str(REPO / "workflow/schemas/experiments.schema.yaml"))
     reference = yaml.safe_load((REPO / "config/paper_reference.yaml").read_text())
-    plan = build_plan(config, config["mlp"]["experiments"], experiments, reference)
-    return sum(len(plan.matrix.seeds[run]) for _, run in plan.jobs)
+    return build_plan(config, config["mlp"]["experiments"], experiments, reference)
 
+
+def planned_training_jobs(configfile):
+    """How many training jobs the workflow plans for a config of this repository: every
+    (setting, run) once per seed of its run, counted from the plan itself."""
+    plan = planned(configfile)
+    return sum(len(plan.matrix.seeds[run]) for _, run in plan.jobs)

@@ -105,6 +105,7 @@ def demo_one_setting(workflow):
     # one seed per run: the extra seeds of the claims and hypotheses add nothing to what this test proves
     experiments = yaml.safe_load((workflow / config["mlp"]["experiments"]).read_text())
     grids = [grid["base"] for grid in experiments["grids"].values()]
+    experiments.pop("role_seeds", None)
     for declared in [*experiments["roles"].values(), *experiments["runs"].values(), *grids]:
         declared.pop("seeds", None)
     (workflow / "slurm_experiments.yaml").write_text(yaml.safe_dump(experiments, sort_keys=False))

@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import yaml
-from conftest import REPO, WorkflowCopy, planned_training_jobs
+from conftest import REPO, WorkflowCopy, planned, planned_training_jobs
 from matplotlib.image import imread
 
 from leanmlp.study.paired import crossed_estimate
@@ -178,12 +178,12 @@ def test_a_claims_paired_estimate_comes_from_the_predictions_files_alone(demo_ru
     the test split's labels: the estimate and the interval the report printed."""
     results = demo_run / "results/demo"
     experiments = yaml.safe_load((REPO / "config/experiments/paper.yaml").read_text())
-    roles = experiments["roles"]
+    plan = planned("config/demo.yaml")  # a role may name a grid's point by its values
     claim = next(c for c in experiments["claims"] if c["id"] == "regularisation_raises_test_accuracy")
     labels = np.load(results / "data/test.npz")["labels"]
-    runs = {name: roles[name]["run"] for name in (claim["of"], claim["minus"])}
+    runs = {name: plan.roles[name] for name in (claim["of"], claim["minus"])}
     correct = {name: np.array([np.load(results / f"mlp/adam_lr0.001/{run}/seed{seed}/predictions.npz")["test_final"]
-                               == labels for seed in roles[name]["seeds"]], dtype=float)
+                               == labels for seed in plan.matrix.seeds[run]], dtype=float)
                for name, run in runs.items()}
     estimate = crossed_estimate([correct[claim["of"]] - correct[claim["minus"]]], [1])
     judged = pd.read_csv(results / "tables/claims.csv").set_index(["id", "setting"])
