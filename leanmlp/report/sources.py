@@ -8,7 +8,7 @@ Defining the class registers it: a new kind of source is that class and its key 
 experiments schema's ``ours`` (docs/architecture.md shows one).
 """
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
 
@@ -73,7 +73,8 @@ class Source:
 
     def __init_subclass__(cls, **options: object) -> None:
         super().__init_subclass__(**options)
-        Source.kinds[cls.key] = cls
+        if "key" in cls.__dict__:  # a kind names its key; a shared base of kinds does not
+            Source.kinds[cls.key] = cls
 
     @classmethod
     def parse(cls, ours: Mapping, where: str, names: Names) -> "Source":
@@ -221,33 +222,35 @@ class DataFact(Source):
 
 
 @dataclass(frozen=True)
-class NetworkMacs(Source):
-    """Multiply-accumulates of one forward pass of a network of declared sizes (computed)."""
+class ComputedCount(Source):
+    """A count computed from declared sizes (``count`` of the declaration's mapping), the same
+    on any data; a subclass names its key and its count."""
 
-    key: ClassVar[str] = "macs"
+    count: ClassVar[Callable[..., int]]
     shape: Mapping
 
     @classmethod
-    def parse(cls, ours: Mapping, where: str, names: Names) -> "NetworkMacs":
-        return cls(dict(ours["macs"]))
+    def parse(cls, ours: Mapping, where: str, names: Names) -> "ComputedCount":
+        return cls(dict(ours[cls.key]))
 
     def values(self, data: "ComparisonData", kind: str) -> list[Value]:
-        return [("", network_macs(**self.shape), {})]
+        return [("", type(self).count(**self.shape), {})]
 
 
 @dataclass(frozen=True)
-class ConvolutionCount(Source):
-    """Multiplications of one convolution layer of declared sizes (computed)."""
+class NetworkMacs(ComputedCount):
+    """Multiply-accumulates of one forward pass of a network of declared sizes."""
+
+    key: ClassVar[str] = "macs"
+    count = staticmethod(network_macs)
+
+
+@dataclass(frozen=True)
+class ConvolutionCount(ComputedCount):
+    """Multiplications of one convolution layer of declared sizes."""
 
     key: ClassVar[str] = "convolution"
-    shape: Mapping
-
-    @classmethod
-    def parse(cls, ours: Mapping, where: str, names: Names) -> "ConvolutionCount":
-        return cls(dict(ours["convolution"]))
-
-    def values(self, data: "ComparisonData", kind: str) -> list[Value]:
-        return [("", convolution_multiplications(**self.shape), {})]
+    count = staticmethod(convolution_multiplications)
 
 
 def divergence_text(flags: "Iterable[bool]") -> str | None:
